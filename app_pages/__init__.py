@@ -1,0 +1,1 @@
+"""Streamlit pages; each is a short script that calls the domain layer."""

@@ -1,0 +1,70 @@
+"""The dataset bundle: file names and the in-memory form every page reads.
+
+The layout of each file is documented in ``docs/DATASET.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+#: File names inside a bundle folder.
+FILES = {
+    "meta": "bundle.json",
+    "sources": "sources.csv",
+    "goals": "goals.csv",
+    "indicators": "indicators.csv",
+    "districts": "districts.geojson",
+    "wards": "wards.geojson",
+    "outline": "outline.geojson",
+    "values": "values.csv",
+    "population": "population.csv",
+    "categories": "categories.csv",
+    "hazards": "hazards.csv",
+    "facilities": "facilities.geojson",
+    "towns": "towns.csv",
+    "initiatives": "initiatives.csv",
+}
+
+#: The 5-year age groups of ``population.csv``, youngest first.
+AGE_GROUPS: tuple[str, ...] = tuple(f"{a}-{a + 4}" for a in range(0, 85, 5)) + (
+    "85+",
+)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A validated dataset. Frames are read-only: never mutate them.
+
+    Geometry is in EPSG:4326 (longitude, latitude), as on disk.
+    """
+
+    path: Path
+    meta: dict
+    sources: pd.DataFrame
+    goals: pd.DataFrame
+    indicators: pd.DataFrame
+    districts: gpd.GeoDataFrame
+    wards: gpd.GeoDataFrame
+    outline: gpd.GeoDataFrame
+    values: pd.DataFrame
+    population: pd.DataFrame
+    categories: pd.DataFrame
+    hazards: pd.DataFrame
+    facilities: gpd.GeoDataFrame
+    towns: pd.DataFrame
+    initiatives: pd.DataFrame
+
+    @property
+    def has_demo(self) -> bool:
+        """Whether any value or record is demonstration data."""
+        frames = [self.values, self.population, self.facilities, self.initiatives]
+        return any((f["status"] == "demo").any() for f in frames if len(f))
+
+    @property
+    def has_approximate_boundaries(self) -> bool:
+        """Whether any district boundary is approximate."""
+        return bool((self.districts["boundary_status"] == "approximate").any())
