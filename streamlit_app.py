@@ -5,7 +5,9 @@ import streamlit as st
 st.set_page_config(page_title="北区まちづくりマップ", page_icon="🗺️", layout="wide")
 
 pages = [
-    st.Page("app_pages/map_explorer.py", title="地図で見る", url_path="map", default=True),
+    st.Page(
+        "app_pages/map_explorer.py", title="地図で見る", url_path="map", default=True
+    ),
     st.Page("app_pages/nearest.py", title="近くの避難所・施設", url_path="nearest"),
     st.Page("app_pages/district.py", title="校区カルテ", url_path="district"),
     st.Page("app_pages/analysis.py", title="比較・分析", url_path="analysis"),

@@ -30,9 +30,7 @@ FILES = {
 }
 
 #: The 5-year age groups of ``population.csv``, youngest first.
-AGE_GROUPS: tuple[str, ...] = tuple(f"{a}-{a + 4}" for a in range(0, 85, 5)) + (
-    "85+",
-)
+AGE_GROUPS: tuple[str, ...] = (*(f"{a}-{a + 4}" for a in range(0, 85, 5)), "85+")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kitaku_maps.build",
     "kitaku_maps.importers.commands",
     "kitaku_maps.validate",
+    "kitaku_maps.map_cli",
+    "kitaku_maps.table_cli",
+    "kitaku_maps.nearest_cli",
+    "kitaku_maps.tables_cli",
 )
 
 

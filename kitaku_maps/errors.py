@@ -6,7 +6,7 @@ Every message says what was expected, what was found, where, and what to do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,8 @@ class UnknownDistrictError(KitakuError, KeyError):
             + ", ".join(self.known)
         )
         self.message_ja = (
-            f"{prefix}校区名「{name}」が見つかりません。次のいずれかを指定してください: "
-            + "、".join(self.known)
+            f"{prefix}校区名「{name}」が見つかりません。"
+            "次のいずれかを指定してください: " + "、".join(self.known)
         )
         super().__init__(self.args_text)
 

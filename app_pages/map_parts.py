@@ -1,0 +1,170 @@
+"""Parts of the map explorer page: caches, the URL state, the district panel."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from kitaku_maps import karte, offline, settings
+from kitaku_maps.bundle import Bundle
+from kitaku_maps.maps import ShelterFilter, WebGeometry, web_geometry
+from kitaku_maps.maps.choropleth import IndicatorLayer, format_value, indicator_layer
+from kitaku_maps.maps.facilities import FacilityPoints, facility_points
+from kitaku_maps.maps.legend import RANK_TITLES
+from kitaku_maps.maps.state import ExplorerState, state_from_params, state_to_params
+
+#: The district chart page (issue 5) that the panel links to, and its URL path.
+DISTRICT_PAGE = "app_pages/district.py"
+DISTRICT_URL = "district"
+
+#: Japanese names of ``missing_reason`` values (docs/DATASET.md).
+MISSING_REASONS = {"suppressed": "秘匿（少数のため非公表）", "not_collected": "未集計"}
+
+#: session_state key holding the explorer's last state across page visits.
+SAVED_STATE = "map_saved_state"
+
+
+@st.cache_resource(show_spinner="地図の準備をしています…")
+def cached_geometry(_bundle: Bundle, bundle_path: str) -> WebGeometry:
+    """Web geometry of the bundle at ``bundle_path``, prepared once per process."""
+    offline.ensure_vendor_assets(settings.STATIC_DIR)
+    return web_geometry(_bundle)
+
+
+@st.cache_resource(max_entries=64)
+def cached_layer(
+    _bundle: Bundle,
+    bundle_path: str,
+    indicator_id: str,
+    fiscal_year: int,
+    scheme: str | None,
+    change_from: int | None,
+) -> IndicatorLayer:
+    """The indicator layer of one view (read-only, shared between sessions)."""
+    return indicator_layer(_bundle, indicator_id, fiscal_year, scheme, change_from)
+
+
+@st.cache_resource(max_entries=64)
+def cached_facilities(
+    _bundle: Bundle, bundle_path: str, layers: tuple, shelters: ShelterFilter
+) -> list[FacilityPoints]:
+    """Facility points of the chosen layers and shelter filters."""
+    return facility_points(_bundle, layers, shelters)
+
+
+def initial_state(bundle: Bundle) -> ExplorerState:
+    """The state to open with: the URL's, else this session's last, else default."""
+    params = {key: st.query_params[key] for key in st.query_params}
+    if not params.get("indicator") and SAVED_STATE in st.session_state:
+        params = st.session_state[SAVED_STATE]
+    return state_from_params(bundle, params)
+
+
+def save_state(state: ExplorerState) -> None:
+    """Write the state into the URL (shareable) and into the session."""
+    params = state_to_params(state)
+    st.session_state[SAVED_STATE] = params
+    if {key: st.query_params[key] for key in st.query_params} != params:
+        st.query_params.from_dict(params)
+
+
+def clicked_code(returned: dict | None, known: set[str]) -> str | None:
+    """The area code of a newly clicked area in st_folium's return value."""
+    drawing = (returned or {}).get("last_active_drawing") or {}
+    code = (drawing.get("properties") or {}).get("code")
+    if code not in known or st.session_state.get("map_last_click") == drawing:
+        return None
+    st.session_state["map_last_click"] = drawing
+    return code
+
+
+def district_panel(bundle: Bundle, layer: IndicatorLayer, code: str) -> None:
+    """Value, averages, rank and trend of one area, with a link to its chart."""
+    table = layer.table.set_index(layer.table["area_code"].astype(str))
+    if code not in table.index:
+        st.info("地図の区域をクリックすると、ここに詳しい値が出ます。")
+        return
+    row = table.loc[code]
+    info = layer.info
+    st.subheader(str(row["name_ja"]))
+
+    st.metric(layer.title, str(row["label"]))
+    lines = _average_lines(bundle, layer)
+    if pd.notna(row.get("rank")):
+        ranked = int(table["rank"].notna().sum())
+        title = RANK_TITLES.get(str(info["better"]), "順位")
+        lines.append(f"{title}: {int(row['rank'])}位／{ranked}")
+    st.markdown("  \n".join(lines))
+    _source_caption(row)
+
+    trend_chart(bundle, info, code)
+    if layer.level == "district":
+        chart_page_link(str(row["name_ja"]), code)
+
+
+def chart_page_link(name: str, code: str) -> None:
+    """A link to the district's chart page (a plain URL outside navigation)."""
+    label = f"{name}の校区カルテを見る"
+    try:
+        st.page_link(
+            DISTRICT_PAGE, label=label, icon="📄", query_params={"district": code}
+        )
+    except StreamlitPageNotFoundError:
+        st.markdown(f"📄 [{label}]({DISTRICT_URL}?district={code})")
+
+
+def trend_chart(bundle: Bundle, info: pd.Series, code: str) -> None:
+    """A small line chart of the area's values over the years, with averages."""
+    series = karte.indicator_series(bundle, str(info["indicator_id"]), code)
+    if series["value"].notna().sum() < 2:
+        return
+    names = {
+        "value": "この区域",
+        "ward_average": f"{bundle.meta['ward_name_ja']}平均",
+        "city_average": f"{bundle.meta['city_name_ja']}平均",
+    }
+    long = series.melt("fiscal_year", var_name="series", value_name="v").dropna()
+    long["series"] = long["series"].map(names)
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("fiscal_year:O", title="年度"),
+            y=alt.Y("v:Q", title=str(info["unit"]), scale=alt.Scale(zero=False)),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+        )
+        .properties(height=180)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def _average_lines(bundle: Bundle, layer: IndicatorLayer) -> list[str]:
+    """Ward and city averages as markdown lines."""
+    signed = layer.change_from is not None
+    names = {
+        "ward_average": f"{bundle.meta['ward_name_ja']}平均",
+        "city_average": f"{bundle.meta['city_name_ja']}平均",
+    }
+    return [
+        f"{name}: **{format_value(layer.averages[column], layer.info, signed)}**"
+        for column, name in names.items()
+        if not math.isnan(layer.averages.get(column, math.nan))
+    ]
+
+
+def _source_caption(row: pd.Series) -> None:
+    """Where the value comes from, as of when, and whether it is demo."""
+    parts = []
+    if row.get("status") == "demo":
+        parts.append("デモ用の仮の数値")
+    if isinstance(row.get("as_of"), str) and row.get("as_of"):
+        parts.append(f"{row['as_of']}時点")
+    if isinstance(row.get("missing_reason"), str) and row.get("missing_reason"):
+        reason = MISSING_REASONS.get(row["missing_reason"], row["missing_reason"])
+        parts.append(f"値がない理由: {reason}")
+    if parts:
+        st.caption("・".join(parts))

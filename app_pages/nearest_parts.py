@@ -1,0 +1,147 @@
+"""Parts of the nearest-shelter page: cached indexes, the location button, answers.
+
+The phone-location button is a small ``st.components.v2`` component: the
+browser asks for the location only when the button is tapped, and only on a
+secure page (https or localhost).
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from app_pages.common import cached_bundle
+from kitaku_maps.nearest import FacilityFinder, NearestFacility
+from kitaku_maps.places import Place, TownMatcher
+
+_GEOLOCATION_HTML = """
+<button type="button" class="geo">📍 現在地から探す</button>
+<div class="note" role="status"></div>
+"""
+
+_GEOLOCATION_CSS = """
+.geo{min-height:48px;width:100%;font-size:1rem;border-radius:.5rem;
+ border:1px solid var(--st-border-color, #bbb);background:var(--st-background-color);
+ color:var(--st-text-color);cursor:pointer}
+.note{font-size:.9rem;margin-top:.25rem}
+"""
+
+_GEOLOCATION_JS = """
+export default function (component) {
+  const { parentElement, setTriggerValue } = component;
+  const button = parentElement.querySelector("button.geo");
+  const note = parentElement.querySelector(".note");
+  button.onclick = () => {
+    if (!navigator.geolocation) {
+      setTriggerValue("error", "unsupported");
+      return;
+    }
+    note.textContent = "現在地を確かめています…";
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        note.textContent = "";
+        setTriggerValue("position", {lat: p.coords.latitude,
+          lon: p.coords.longitude, accuracy: p.coords.accuracy});
+      },
+      (e) => {
+        note.textContent = "";
+        setTriggerValue("error", e.code === 1 ? "denied" : "unavailable");
+      },
+      {enableHighAccuracy: true, timeout: 10000, maximumAge: 60000}
+    );
+  };
+}
+"""
+
+#: Japanese messages for the location errors the button reports.
+_OTHER_WAYS_JA = "町名を入力するか、地図をタップしてください。"
+GEOLOCATION_ERRORS_JA = {
+    "denied": "現在地の利用が許可されませんでした。" + _OTHER_WAYS_JA,
+    "unavailable": "現在地を取得できませんでした。" + _OTHER_WAYS_JA,
+    "unsupported": "このブラウザーでは現在地を使えません。" + _OTHER_WAYS_JA,
+}
+
+_geolocation = st.components.v2.component(
+    "kitaku_geolocation",
+    html=_GEOLOCATION_HTML,
+    css=_GEOLOCATION_CSS,
+    js=_GEOLOCATION_JS,
+)
+
+
+def geolocation_button(key: str):
+    """Mount the location button; its result has ``position`` or ``error`` once."""
+    return _geolocation(
+        key=key, on_position_change=lambda: None, on_error_change=lambda: None
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def cached_finder(path: str) -> FacilityFinder:
+    """The bundle's nearest-facility index, built once per process (read-only)."""
+    return FacilityFinder.from_bundle(cached_bundle(path))
+
+
+@st.cache_resource(show_spinner=False)
+def cached_matcher(path: str) -> TownMatcher:
+    """The bundle's town matcher, built once per process (read-only)."""
+    bundle = cached_bundle(path)
+    prefixes = (bundle.meta["city_name_ja"], bundle.meta["ward_name_ja"])
+    return TownMatcher(bundle.towns, prefixes)
+
+
+def place_from_params(params, matcher: TownMatcher) -> Place | None:
+    """Return the place URL parameters name (``town``, or ``lat`` and ``lon``)."""
+    if params.get("town"):
+        return matcher.match(params["town"]).place
+    try:
+        lat, lon = float(params["lat"]), float(params["lon"])
+    except (KeyError, ValueError):
+        return None
+    return point_place(lat, lon)
+
+
+def point_place(lat: float, lon: float, name: str = "") -> Place:
+    """Return a place that is only a point (lat, lon degrees)."""
+    return Place(
+        name or f"地図の地点（{lat:.5f}, {lon:.5f}）", lat, lon, source="point"
+    )
+
+
+def view_params(place: Place | None, category: str, hazard: str | None, n: int):
+    """Return the URL parameters of a view (town, or lat and lon)."""
+    params = {"category": category, "n": str(n)}
+    if hazard:
+        params["hazard"] = hazard
+    if place is not None and place.source == "towns":
+        params["town"] = place.name_ja
+    elif place is not None:
+        params |= {"lat": f"{place.lat:.6f}", "lon": f"{place.lon:.6f}"}
+    return params
+
+
+def markdown_text(text: str) -> str:
+    """Return data text with Markdown's special characters escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~$])", r"\\\1", str(text))
+
+
+def show_answer(rank: int, facility: NearestFacility) -> None:
+    """Show one answer as a bordered card with a large link button."""
+    with st.container(border=True):
+        st.markdown(f"#### {rank}. {markdown_text(facility.name)}")
+        if facility.status == "demo":
+            st.warning("デモ用のサンプルです。実在の施設ではありません。", icon="⚠️")
+        st.markdown(
+            f"**{facility.direction}へ {facility.distance_m:,.0f} m**"
+            f"（徒歩 約{facility.walk_min}分）"
+        )
+        if facility.kinds_ja:
+            st.markdown("種類: " + "・".join(facility.kinds_ja))
+        if facility.hazards:
+            st.markdown("対応する災害: " + "・".join(facility.hazards))
+        if facility.address:
+            st.caption(f"住所: {markdown_text(facility.address)}")
+        if facility.open_status_ja:
+            st.caption(f"開設状況（記録）: {facility.open_status_ja}")
+        st.link_button("地理院地図で開く", facility.gsi_url, icon="🗺️", width="stretch")

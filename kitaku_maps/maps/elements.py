@@ -1,0 +1,229 @@
+"""folium elements written for our maps: one class per Leaflet concept.
+
+Each element ships its data as one JSON blob and does the per-feature work in
+a few lines of JavaScript, so a map of thousands of areas stays one Leaflet
+layer with one tooltip binding. Every text inside the JSON was escaped with
+``html.escape`` by the caller; ``embed_json`` also escapes ``</`` so the JSON
+cannot close the surrounding ``<script>``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+#: CSS shared by our elements (labels, legend, symbols, popups).
+MAP_CSS = """
+.kitaku-label{background:none;border:none;white-space:nowrap;font-size:12px;
+ font-weight:bold;color:#222;text-align:center;pointer-events:none;
+ text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}
+.kitaku-label span{position:relative;left:-50%;top:-0.7em}
+.kitaku-legend{background:rgba(255,255,255,.92);padding:6px 8px;font-size:12px;
+ line-height:1.35;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
+ max-width:230px}
+.kitaku-legend .t{font-weight:bold;margin-bottom:3px}
+.kitaku-legend i{display:inline-block;width:14px;height:12px;margin-right:5px;
+ vertical-align:-2px;border:1px solid #777}
+.kitaku-legend i.m{background:repeating-linear-gradient(45deg,#bdbdbd 0 3px,
+ #fff 3px 5px)}
+.kitaku-legend .n{color:#555}
+.kitaku-missing{fill:url(#kitaku-hatch)}
+.kitaku-symbol{background:none;border:none}
+.kitaku-popup img{max-width:220px;max-height:160px;display:block;margin-top:4px}
+.kitaku-popup .s{color:#555;font-size:11px}
+"""
+
+
+def script_json(value) -> str:
+    """``value`` as JSON safe to embed in a ``<script>`` element."""
+    return embed_json(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def embed_json(text: str) -> str:
+    """Already serialised JSON made safe to embed in a ``<script>`` element."""
+    return text.replace("</", "<\\/")
+
+
+def add_map_css(fmap: folium.Map) -> None:
+    """Add the CSS of our elements to the page header, once."""
+    fmap.get_root().header.add_child(
+        Element(f"<style>{MAP_CSS}</style>"), name="kitaku_css"
+    )
+
+
+class Choropleth(MacroElement):
+    """Areas filled by class, with a tooltip built from short properties.
+
+    Each feature's properties: ``code``, ``name`` and ``label`` (escaped
+    HTML), ``rank`` (text), ``cls`` (class index, -1 = missing) and ``hl``
+    (1 = drawn with a thick outline, e.g. the home ward). ``footer`` is the
+    escaped HTML shown under every tooltip.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function () {
+  var colors = {{ this.colors }}, missing = {{ this.missing }};
+  var tip = {{ this.tip }};
+  var group = L.geoJSON({{ this.data }}, {
+    style: function (f) {
+      var p = f.properties, c = p.cls;
+      return {fillColor: c < 0 ? missing : colors[c],
+              fillOpacity: c < 0 ? 0.8 : 0.72,
+              color: p.hl ? "#000" : "#555", weight: p.hl ? 3.5 : 1,
+              dashArray: c < 0 ? "4 3" : null,
+              className: c < 0 ? "kitaku-missing" : ""};
+    }
+  });
+  if (!document.getElementById("kitaku-hatch")) {
+    var defs = document.createElement("div");
+    defs.innerHTML = '<svg width="0" height="0" style="position:absolute">' +
+      '<defs><pattern id="kitaku-hatch" width="6" height="6" ' +
+      'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">' +
+      '<rect width="6" height="6" fill="#fff"/>' +
+      '<rect width="3" height="6" fill="#bdbdbd"/></pattern></defs></svg>';
+    document.body.appendChild(defs.firstChild);
+  }
+  group.bindTooltip(function (layer) {
+    var p = layer.feature.properties;
+    return "<b>" + p.name + "</b><br>" + tip.title + ": " + p.label +
+      (p.rank ? "<br>" + tip.rank + ": " + p.rank : "") + tip.footer;
+  }, {sticky: true});
+  var chosen = null;
+  group.on("click", function (e) {
+    if (chosen) { group.resetStyle(chosen); }
+    chosen = e.layer;
+    chosen.setStyle({weight: 4, color: "#1a1a1a"});
+    chosen.bringToFront();
+  });
+  return group.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, data: str, colors, missing: str, tip: dict, name="areas"):
+        super().__init__()
+        self._name = name
+        self.data = embed_json(data)
+        self.colors = script_json(list(colors))
+        self.missing = script_json(missing)
+        self.tip = script_json(tip)
+
+
+class Outline(MacroElement):
+    """A line drawn on top of the areas (the ward outline); not clickable."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+  interactive: false,
+  style: {color: "#111", weight: 3, fill: false, opacity: 0.9}
+}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, data: str):
+        super().__init__()
+        self._name = "outline"
+        self.data = embed_json(data)
+
+
+class Labels(MacroElement):
+    """Text labels at points, readable without background tiles.
+
+    ``points`` are ``[lat, lon, escaped_text]`` (folium order).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.layerGroup(
+  {{ this.points }}.map(function (p) {
+    return L.marker([p[0], p[1]], {interactive: false, keyboard: false,
+      icon: L.divIcon({className: "kitaku-label", iconSize: null,
+                       html: "<span>" + p[2] + "</span>"})});
+  })
+).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, points: list[list]):
+        super().__init__()
+        self._name = "labels"
+        self.points = script_json(points)
+
+
+class Legend(MacroElement):
+    """A legend box in a map corner; ``html`` was built from escaped text."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomright"});
+{{ this.get_name() }}.onAdd = function () {
+  var div = L.DomUtil.create("div", "kitaku-legend");
+  div.innerHTML = {{ this.html }};
+  L.DomEvent.disableClickPropagation(div);
+  return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "legend"
+        self.html = script_json(html)
+
+
+class FacilityLayer(JSCSSMixin, MacroElement):
+    """Points of one category drawn as an inline-SVG symbol, with popups.
+
+    Each feature carries ``p``, its escaped popup HTML. With ``cluster`` the
+    points are grouped by Leaflet.markercluster where they are dense.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function () {
+  var icon = L.divIcon({className: "kitaku-symbol", html: {{ this.svg }},
+                        iconSize: [18, 18], iconAnchor: [9, 9],
+                        popupAnchor: [0, -8]});
+  var points = L.geoJSON({{ this.data }}, {
+    pointToLayer: function (f, latlng) {
+      return L.marker(latlng, {icon: icon, alt: ""})
+        .bindPopup(f.properties.p, {maxWidth: 260});
+    }
+  });
+  {% if this.cluster %}
+  var group = L.markerClusterGroup({maxClusterRadius: 40,
+    disableClusteringAtZoom: 16, showCoverageOnHover: false});
+  group.addLayer(points);
+  {% else %}
+  var group = points;
+  {% endif %}
+  return group.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, data: str, svg: str, cluster: bool, name: str):
+        super().__init__()
+        self._name = name
+        self.data = embed_json(data)
+        self.svg = script_json(svg)
+        self.cluster = cluster
+        self.default_js = []
+        self.default_css = []

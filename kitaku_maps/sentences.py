@@ -1,0 +1,139 @@
+"""Plain-Japanese sentences about an indicator, generated from the data.
+
+For example 「高齢化率は32.1%で、北区平均の約1.2倍、21校区中4番目に高い。」.
+The ward's name and the word for a district come from ``bundle.meta``.
+
+Words for a value against an average (ratio = value / average):
+
+====================  ==========================
+ratio                 words
+====================  ==========================
+0.95 to 1.05          ほぼ同じ
+1.05 to 1.15          やや高い
+1.15 to 1.9           約1.2倍 (one decimal)
+1.9 to 2.1            約2倍
+2.1 and over          約2.5倍, 約3倍 (one decimal, ``.0`` dropped)
+0.85 to 0.95          やや低い
+0.55 to 0.85          約6割 (tenths)
+0.45 to 0.55          約半分
+under 0.45            約3割, 1割未満
+====================  ==========================
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+#: Words of ``missing_reason`` values.
+MISSING_REASONS_JA = {
+    "suppressed": "秘匿",
+    "not_collected": "未集計",
+}
+
+
+def format_value(value: float, unit: str, decimals: int) -> str:
+    """A value with thousands separators, fixed decimals and its unit."""
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{value:,.{int(decimals)}f}{unit}"
+
+
+def _number(ratio: float) -> str:
+    """One decimal, without a trailing ``.0`` (2.0 -> 2, 1.25 -> 1.2)."""
+    text = f"{ratio:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def ratio_words(value: float, average: float, label: str) -> str:
+    """How a value compares with an average, e.g. 「北区平均の約1.2倍」."""
+    if pd.isna(value) or pd.isna(average) or average <= 0 or value <= 0:
+        return ""
+    ratio = value / average
+    if 0.95 <= ratio < 1.05:
+        return f"{label}とほぼ同じ"
+    if 1.05 <= ratio < 1.15:
+        return f"{label}よりやや高い"
+    if 0.85 <= ratio < 0.95:
+        return f"{label}よりやや低い"
+    if 1.9 <= ratio < 2.1:
+        return f"{label}の約2倍"
+    if ratio >= 1.15:
+        return f"{label}の約{_number(ratio)}倍"
+    if 0.45 <= ratio < 0.55:
+        return f"{label}の約半分"
+    if ratio < 0.1:
+        return f"{label}の1割未満"
+    return f"{label}の約{round(ratio * 10)}割"
+
+
+def rank_words(values: pd.Series, area_code: str, count_word: str) -> str:
+    """Where one area stands by value, e.g. 「21校区中4番目に高い」.
+
+    ``values`` is indexed by area code. The position is counted from the top
+    in the upper half and from the bottom in the lower half; ties share it.
+    """
+    present = values.dropna()
+    if area_code not in present.index or len(present) < 2:
+        return ""
+    value = present[area_code]
+    n = len(present)
+    from_top = int((present > value).sum()) + 1
+    from_bottom = int((present < value).sum()) + 1
+    tied = int((present == value).sum()) > 1
+    prefix = f"{n}{count_word}中" + ("同率で" if tied else "")
+
+    if from_top <= from_bottom:
+        return prefix + ("最も高い" if from_top == 1 else f"{from_top}番目に高い")
+    return prefix + ("最も低い" if from_bottom == 1 else f"{from_bottom}番目に低い")
+
+
+def indicator_sentence(
+    info: pd.Series,
+    table: pd.DataFrame,
+    area_code: str,
+    meta: dict,
+) -> str:
+    """One sentence on an area's value, its ward average and its rank.
+
+    ``table`` is :func:`kitaku_maps.karte.indicator_table` of one year.
+    """
+    row = table[table["area_code"] == area_code]
+    name, unit, decimals = info["name_ja"], info["unit"], int(info["decimals"])
+    year = table.attrs.get("fiscal_year", "")
+    if row.empty or pd.isna(row["value"].iloc[0]):
+        reason = row["missing_reason"].iloc[0] if len(row) else ""
+        why = MISSING_REASONS_JA.get(str(reason), "データなし")
+        return f"{name}の{year}年度の値はありません（{why}）。"
+
+    value = float(row["value"].iloc[0])
+    values = table.set_index("area_code")["value"]
+    if info["level"] == "district":
+        label = f"{meta['ward_name_ja']}平均"
+        comparison = ratio_words(value, table["ward_average"].iloc[0], label)
+        count_word = meta["district_term_ja"]
+    else:
+        label = f"{meta['city_name_ja']}平均"
+        if info["kind"] == "count":
+            label = f"{meta['city_name_ja']}の{len(table)}区の平均"
+        comparison = ratio_words(value, table["city_average"].iloc[0], label)
+        count_word = "区"
+    subject = name if info["level"] == "district" else f"{meta['ward_name_ja']}の{name}"
+    parts = [f"{subject}は{format_value(value, unit, decimals)}"]
+    parts += [p for p in (comparison, rank_words(values, area_code, count_word)) if p]
+    return "で、".join(parts[:2]) + "".join(f"、{p}" for p in parts[2:]) + "。"
+
+
+def change_words(change: float, info: pd.Series, since: str) -> str:
+    """A change in words, e.g. 「2024年度から1.2ポイント上昇」."""
+    if change is None or pd.isna(change):
+        return ""
+    unit = "ポイント" if info["unit"] == "%" else str(info["unit"])
+    decimals = int(info["decimals"])
+    if math.isclose(round(change, decimals), 0.0, abs_tol=1e-12):
+        return f"{since}から横ばい"
+    direction = "増加" if change > 0 else "減少"
+    if info["unit"] == "%":
+        direction = "上昇" if change > 0 else "低下"
+    return f"{since}から{abs(change):,.{decimals}f}{unit}{direction}"

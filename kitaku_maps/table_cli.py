@@ -1,0 +1,75 @@
+"""``python -m kitaku_maps table``: print one indicator's per-area table.
+
+Prints, per district (or per ward for ward-level indicators), the value, the
+ward average, the city average where present and the rank, so the numbers of
+the district chart can be checked outside the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import pandas as pd
+
+from kitaku_maps import karte, settings
+from kitaku_maps.errors import InputFormatError
+from kitaku_maps.loader import load_bundle
+
+#: Columns printed, in order.
+COLUMNS = [
+    "area_code",
+    "name_ja",
+    "value",
+    "unit",
+    "rank",
+    "ward_average",
+    "city_average",
+    "status",
+    "as_of",
+]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the ``table`` command."""
+    parser = subparsers.add_parser(
+        "table",
+        help="print one indicator per district (or ward) with averages and ranks",
+        description=__doc__,
+    )
+    parser.add_argument("--indicator", required=True, help="indicator_id")
+    parser.add_argument(
+        "--year", type=int, help="fiscal year (default: the latest with values)"
+    )
+    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument(
+        "--data", default=str(settings.DATA_DIR), help="bundle folder (default: data/)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the bundle, build the table and print it."""
+    bundle = load_bundle(args.data)
+    karte.indicator_info(bundle, args.indicator)
+    year = args.year or karte.latest_year(bundle, args.indicator)
+    if year is None:
+        raise InputFormatError(
+            f"indicator {args.indicator!r} has no values in {args.data}",
+            f"指標「{args.indicator}」には値がありません。",
+        )
+
+    table = karte.indicator_table(bundle, args.indicator, year)[COLUMNS]
+    if args.format == "csv":
+        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+    else:
+        sys.stdout.write(to_json(table, args.indicator, year) + "\n")
+    return 0
+
+
+def to_json(table: pd.DataFrame, indicator_id: str, year: int) -> str:
+    """The table as JSON: indicator, fiscal year and one record per area."""
+    records = json.loads(table.to_json(orient="records", force_ascii=False))
+    document = {"indicator_id": indicator_id, "fiscal_year": year, "rows": records}
+    return json.dumps(document, ensure_ascii=False, indent=1)

@@ -1,0 +1,1 @@
+"""Tests of Kita-ku Maps (a package, so helpers import as ``tests.x``)."""

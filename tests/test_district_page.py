@@ -1,0 +1,111 @@
+"""AppTest of the district chart (校区カルテ) on the default dataset."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from kitaku_maps import karte, settings
+from kitaku_maps.sentences import format_value
+
+PAGE = str(settings.PROJECT_ROOT / "app_pages" / "district.py")
+
+
+def _run(code: str | None) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=180)
+    if code is not None:
+        app.query_params["district"] = code
+    return app.run()
+
+
+def _indicator_tables(app: AppTest) -> list:
+    """The per-goal indicator tables shown (frames with an 指標 column)."""
+    frames = [element.value for element in app.dataframe]
+    return [frame for frame in frames if "指標" in frame.columns]
+
+
+def _check_numbers(app: AppTest, bundle, code: str) -> int:
+    """Compare every district figure shown with ``karte.indicator_table``."""
+    names = bundle.indicators.set_index("name_ja")
+    ward_label = f"{bundle.meta['ward_name_ja']}平均"
+    checked = 0
+    for frame in _indicator_tables(app):
+        for _, shown in frame.iterrows():
+            info = names.loc[shown["指標"]]
+            indicator_id = str(info["indicator_id"])
+            year = karte.latest_year(bundle, indicator_id)
+            if info["level"] != "district" or year is None:
+                continue
+            table = karte.indicator_table(bundle, indicator_id, year)
+            row = table.set_index("area_code").loc[code]
+            places = int(info["decimals"])
+            assert shown["値"] == format_value(row["value"], info["unit"], places)
+            assert shown[ward_label] == format_value(
+                row["ward_average"], info["unit"], places
+            )
+            assert shown["年度"] == f"{year}年度"
+            if row["rank"] is not None and row["rank"] == row["rank"]:
+                assert shown["順位"].startswith(f"{int(row['rank'])}位/")
+            checked += 1
+    return checked
+
+
+def test_every_district_page_runs_and_matches_the_table(bundle):
+    codes = bundle.districts["district_code"].tolist()
+    names = bundle.districts.set_index("district_code")["name_ja"]
+
+    for code in codes:
+        app = _run(code)
+        assert not app.exception, f"{code}: {app.exception}"
+        assert app.title[0].value.startswith(names[code])
+        assert app.selectbox[0].value == code
+        goals = len(bundle.goals)
+        assert len(app.tabs) >= goals
+        assert _check_numbers(app, bundle, code) >= 10, code
+
+
+def test_ward_and_survey_figures_are_marked(bundle):
+    app = _run(bundle.districts["district_code"].iloc[0])
+    notes = " ".join(
+        " ".join(frame["備考"].astype(str)) for frame in _indicator_tables(app)
+    )
+    captions = " ".join(caption.value for caption in app.caption)
+
+    if (bundle.indicators["level"] == "ward").any():
+        assert f"{bundle.meta['ward_name_ja']}全体の値" in notes
+    if (bundle.indicators["kind"] == "survey").any():
+        assert "市民アンケート" in captions and "設問" in captions
+    if bundle.has_demo:
+        assert any("デモ" in warning.value for warning in app.warning)
+
+
+def test_scorecard_lists_every_goal(bundle):
+    app = _run(None)
+    scorecard = app.dataframe[0].value
+
+    assert (
+        scorecard["重点目標"].tolist()
+        == bundle.goals.sort_values("order")["title_ja"].tolist()
+    )
+
+
+def test_choosing_a_district_updates_the_url(bundle):
+    codes = bundle.districts["district_code"].tolist()
+    app = _run(codes[0])
+
+    app.selectbox[0].set_value(codes[4]).run()
+
+    assert (
+        app.query_params["district"] == [codes[4]]
+        or app.query_params["district"] == codes[4]
+    )
+    assert app.title[0].value.startswith(
+        bundle.districts.set_index("district_code").loc[codes[4], "name_ja"]
+    )
+
+
+def test_unknown_district_in_url_says_so_in_japanese(bundle):
+    app = _run("D99")
+
+    assert not app.exception
+    assert "D99" in app.error[0].value
+    assert "見つかりません" in app.error[0].value

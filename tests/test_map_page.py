@@ -1,0 +1,196 @@
+"""The map explorer page under AppTest: runs, every control acts, URL restores."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import app_pages.common as common
+from tests.map_fixture import make_bundle
+
+PAGE = "../app_pages/map_explorer.py"
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """A factory of the page running on the hand-made bundle."""
+    bundle = make_bundle()
+    monkeypatch.setattr(common, "load_bundle", lambda path: bundle)
+    st.cache_resource.clear()
+
+    def open_page(**params) -> AppTest:
+        app = AppTest.from_file(PAGE, default_timeout=60)
+        for key, value in params.items():
+            app.query_params[key] = value
+        app.run()
+        assert not app.exception, app.exception
+        return app
+
+    yield open_page
+    st.cache_resource.clear()
+
+
+def map_script(app: AppTest) -> str:
+    """The Leaflet script the page handed to st_folium."""
+    (component,) = app.get("component_instance")
+    return json.loads(component.proto.json_args)["script"]
+
+
+def popups(app: AppTest) -> int:
+    """Number of facility popups on the map."""
+    return map_script(app).count('class=\\"kitaku-popup\\"')
+
+
+def areas(app: AppTest) -> int:
+    """Number of areas the indicator layer draws."""
+    return map_script(app).count('"type":"Feature","properties":{"code"')
+
+
+def params(app: AppTest) -> dict[str, str]:
+    """The page's URL parameters."""
+    return {key: str(app.query_params[key]) for key in app.query_params}
+
+
+def test_first_open_shows_the_aging_rate_with_shelters(page):
+    app = page()
+
+    assert app.selectbox(key="map_indicator").value == "aging_rate"
+    assert app.select_slider(key="map_year").value == 2024
+    assert app.multiselect(key="map_layers").value == ["shelter"]
+    assert areas(app) == 21
+    assert popups(app) == 40
+    assert "高齢化率（2024年度）" in map_script(app)
+    assert any("デモ用" in w.value for w in app.warning)
+    assert params(app)["indicator"] == "aging_rate"
+
+
+def test_goal_change_picks_that_goals_first_indicator(page):
+    app = page()
+    app.selectbox(key="map_indicator_goal").set_value("health").run()
+
+    assert app.selectbox(key="map_indicator").value == "checkup_rate"
+    assert "特定健診受診率" in map_script(app)
+    assert app.radio(key="map_scheme").value == "equal_interval"
+    assert params(app)["goal"] == "health"
+
+
+def test_year_slider_changes_the_year_shown(page):
+    app = page()
+    app.select_slider(key="map_year").set_value(2022).run()
+
+    assert "高齢化率（2022年度）" in map_script(app)
+    assert params(app)["year"] == "2022"
+
+
+def test_scheme_changes_the_class_bounds(page):
+    app = page()
+    before = map_script(app)
+    app.radio(key="map_scheme").set_value("equal_interval").run()
+
+    assert map_script(app) != before
+    assert "21.0 – 25.5" in before
+    assert "21.0 – 25.5" not in map_script(app)
+    assert params(app)["scheme"] == "equal_interval"
+
+
+def test_change_view_compares_two_years(page):
+    app = page()
+    app.toggle(key="map_change").set_value(True).run()
+
+    assert "高齢化率の変化（2022→2024年度）" in map_script(app)
+    assert params(app)["from"] == "2022"
+
+
+def test_layers_and_shelter_filters_change_the_points(page):
+    app = page()
+    app.multiselect(key="map_layers").set_value(["park"]).run()
+    assert popups(app) == 1
+
+    app.multiselect(key="map_layers").set_value(["shelter"]).run()
+    app.multiselect(key="map_shelter_kinds").set_value(["welfare"]).run()
+    assert popups(app) == 4
+    assert params(app)["kinds"] == "welfare"
+
+    app.multiselect(key="map_shelter_hazards").set_value(["flood"]).run()
+    assert popups(app) == 4
+    assert params(app)["hazards"] == "flood"
+
+
+def test_base_map_choice_changes_the_tiles(page):
+    app = page()
+    assert "cyberjapandata.gsi.go.jp/xyz/std" in map_script(app)
+
+    app.selectbox(key="map_base").set_value("osm").run()
+    assert "tile.openstreetmap.org" in map_script(app)
+
+    app.selectbox(key="map_base").set_value("none").run()
+    assert "tile_layer" not in map_script(app)
+    assert areas(app) == 21
+
+
+def test_choosing_a_district_fills_the_panel(page):
+    app = page()
+    app.selectbox(key="map_district").set_value("D05").run()
+
+    assert app.metric[0].value == "25.8%"
+    panel = " ".join(m.value for m in app.markdown)
+    assert "テスト区平均: **30.0%**" in panel
+    assert "5位／20" in panel
+    assert "district?district=D05" in panel
+    assert params(app)["district"] == "D05"
+
+
+def test_ward_level_indicator_maps_the_wards(page):
+    app = page()
+    app.selectbox(key="map_indicator_goal").set_value("living").run()
+
+    assert app.selectbox(key="map_indicator").value == "feel_safe"
+    assert areas(app) == 5
+
+
+def test_a_copied_url_restores_the_view(page):
+    app = page(
+        indicator="checkup_rate",
+        year="2023",
+        scheme="quantiles",
+        layers="park",
+        base="osm",
+        district="D03",
+        **{"from": "2022"},
+    )
+
+    assert app.selectbox(key="map_indicator_goal").value == "health"
+    assert app.selectbox(key="map_indicator").value == "checkup_rate"
+    assert app.select_slider(key="map_year").value == 2023
+    assert app.radio(key="map_scheme").value == "quantiles"
+    assert app.toggle(key="map_change").value is True
+    assert app.multiselect(key="map_layers").value == ["park"]
+    assert app.selectbox(key="map_base").value == "osm"
+    assert app.selectbox(key="map_district").value == "D03"
+    assert "特定健診受診率の変化（2022→2023年度）" in map_script(app)
+
+
+def test_unknown_url_values_fall_back_to_defaults(page):
+    app = page(indicator="nope", year="1800", layers="shelter,bogus", base="x")
+
+    assert app.selectbox(key="map_indicator").value == "aging_rate"
+    assert app.select_slider(key="map_year").value == 2024
+    assert app.multiselect(key="map_layers").value == ["shelter"]
+    assert app.selectbox(key="map_base").value == "gsi_std"
+
+
+def test_map_reruns_only_on_a_click():
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.run()
+    if app.exception:
+        pytest.skip("the default bundle is not available")
+    (component,) = app.get("component_instance")
+
+    assert json.loads(component.proto.json_args)["returned_objects"] == [
+        "last_active_drawing"
+    ]
+    assert app.selectbox(key="map_indicator").value == "aging_rate"
+    assert "shelter" in app.multiselect(key="map_layers").value

@@ -1,0 +1,228 @@
+"""The explorer's map as HTML text: districts, legend, escaped popups, no CDN."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kitaku_maps import offline
+from kitaku_maps.cli import main
+from kitaku_maps.maps import (
+    MapView,
+    ShelterFilter,
+    build_map,
+    standalone_html,
+    web_geometry,
+)
+from kitaku_maps.maps.basemaps import credit_links, tile_templates
+from kitaku_maps.maps.state import default_state
+from tests.map_fixture import EVIL_NAME, make_bundle
+
+URL = re.compile(r"https?://[^\s\"'<>)\\]+")
+EXTERNAL_RESOURCE = re.compile(r"<script[^>]+src=|<link[^>]+href=|url\(https?:")
+
+
+def without_vendor_code(html: str) -> str:
+    """The HTML with the inlined Leaflet files cut out (they name leafletjs.com)."""
+    for asset in offline.ALL_ASSETS:
+        if asset.source.suffix in (".js", ".css"):
+            html = html.replace(asset.source.read_text(encoding="utf-8"), "")
+    return html
+
+
+def assert_offline(html: str, allowed: set[str]) -> None:
+    """No external script, stylesheet or image; only allowed URLs remain."""
+    assert not EXTERNAL_RESOURCE.search(html)
+    assert offline.INLINE_PREFIX not in html
+    assert set(URL.findall(without_vendor_code(html))) <= allowed
+
+
+@pytest.fixture(scope="module")
+def fixture_bundle():
+    return make_bundle()
+
+
+@pytest.fixture(scope="module")
+def geometry(fixture_bundle):
+    return web_geometry(fixture_bundle)
+
+
+def render(bundle, geometry, assets="served", **view) -> str:
+    """The map of ``view`` as HTML (served: links to /app/static/vendor)."""
+    fields = {"indicator_id": "aging_rate", "fiscal_year": 2024, **view}
+    fmap = build_map(bundle, geometry, MapView(**fields), assets=assets)
+    if assets == "inline":
+        return standalone_html(fmap)
+    return fmap.get_root().render()
+
+
+def features(html: str) -> list[dict]:
+    """The properties of the areas drawn by the indicator layer."""
+    return [
+        json.loads(m.group(1))
+        for m in re.finditer(r'"type":"Feature","properties":(\{"code".*?\})', html)
+    ]
+
+
+def allowed_urls(bundle) -> set[str]:
+    """Tile templates, credit links and the bundle's photo and source URLs."""
+    photos = bundle.facilities["photo_url"].dropna().astype(str)
+    return {*tile_templates(), *credit_links(), *photos}
+
+
+def test_all_21_districts_are_drawn_with_their_names(fixture_bundle, geometry):
+    html = render(fixture_bundle, geometry)
+    drawn = features(html)
+
+    assert len(drawn) == 21
+    assert [f["name"] for f in drawn] == [f"区{i:02d}" for i in range(1, 22)]
+    assert "区07" in html.split("kitaku-label")[-1] or "区07" in html
+
+
+def test_legend_shows_unit_class_bounds_counts_and_missing(fixture_bundle, geometry):
+    html = render(fixture_bundle, geometry, scheme="quantiles")
+    legend = json.loads(re.search(r"div.innerHTML = (\".*?\");", html).group(1))
+
+    assert "高齢化率（2024年度）" in legend
+    assert "単位: %" in legend
+    assert re.search(r"21\.0 – 24\.8.*\(4\)", legend)
+    assert legend.count('class="n">(4)') == 5
+    assert 'class="m"></i>データなし <span class="n">(1)' in legend
+    assert "テスト区平均: 30.0%" in legend
+
+
+def test_missing_district_is_drawn_apart_from_the_scale(fixture_bundle, geometry):
+    drawn = {f["code"]: f for f in features(render(fixture_bundle, geometry))}
+
+    assert drawn["D21"]["cls"] == -1
+    assert drawn["D21"]["label"] == "データなし"
+    assert {drawn[c]["cls"] for c in drawn if c != "D21"} == set(range(5))
+
+
+def test_tooltip_data_has_value_unit_rank_and_ward_average(fixture_bundle, geometry):
+    html = render(fixture_bundle, geometry)
+    drawn = {f["code"]: f for f in features(html)}
+
+    assert drawn["D05"]["label"] == "25.8%"
+    assert drawn["D05"]["rank"] == "5位／20"
+    assert "テスト区平均: 30.0%" in html
+    assert "2024年度" in html
+
+
+def test_popup_of_a_script_name_is_escaped(fixture_bundle, geometry):
+    html = render(fixture_bundle, geometry, layers=("shelter",))
+
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;避難所" in html
+    assert EVIL_NAME not in html
+    assert "<script>alert" not in html
+
+
+def test_popups_say_kind_hazards_source_and_demo(fixture_bundle, geometry):
+    html = render(fixture_bundle, geometry, layers=("shelter", "park"))
+
+    assert "種別: 指定避難所・指定緊急避難場所・福祉避難所" in html
+    assert "対応する災害: 洪水、地震" in html
+    assert "出典: テスト出典・2025-04-01時点" in html
+    assert "デモ用のサンプル" in html
+    assert 'src=\\"photos/park.jpg\\"' in html or 'src="photos/park.jpg"' in html
+
+
+def test_shelter_filters_keep_only_matching_shelters(fixture_bundle, geometry):
+    every = render(fixture_bundle, geometry, layers=("shelter",))
+    flood = render(
+        fixture_bundle,
+        geometry,
+        layers=("shelter",),
+        shelters=ShelterFilter(hazards=("flood",), kinds=("welfare",)),
+    )
+
+    assert every.count('class=\\"kitaku-popup\\"') == 40
+    assert flood.count('class=\\"kitaku-popup\\"') == 4
+
+
+def test_layers_not_chosen_are_absent(fixture_bundle, geometry):
+    html = render(fixture_bundle, geometry, layers=())
+
+    assert 'class=\\"kitaku-popup\\"' not in html
+    assert "markercluster" not in html
+
+
+def test_dense_layers_are_clustered_with_local_markercluster(fixture_bundle, geometry):
+    html = render(fixture_bundle, geometry, layers=("shelter",))
+
+    assert "L.markerClusterGroup" in html
+    assert "/app/static/vendor/markercluster/cluster.js" in html
+
+
+def test_ward_level_indicator_draws_the_five_wards_with_home_highlighted(
+    fixture_bundle, geometry
+):
+    html = render(fixture_bundle, geometry, indicator_id="feel_safe")
+    drawn = features(html)
+
+    assert len(drawn) == 5
+    assert [f["code"] for f in drawn if f["hl"]] == ["43105"]
+    assert "テスト市平均: 62.0%" in html
+    assert "太線: テスト区" in html
+
+
+def test_change_view_uses_a_diverging_palette(fixture_bundle, geometry):
+    html = render(fixture_bundle, geometry, change_from=2022)
+    drawn = {f["code"]: f for f in features(html)}
+
+    assert "高齢化率の変化（2022→2024年度）" in html
+    assert drawn["D01"]["label"] == "+1.0ポイント（20.0%→21.0%）"
+    assert "#ca0020" in html or "#0571b0" in html
+
+
+def test_served_map_requests_nothing_from_a_cdn(fixture_bundle, geometry):
+    html = render(fixture_bundle, geometry, layers=("shelter", "park"))
+
+    assert set(URL.findall(html)) <= allowed_urls(fixture_bundle)
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    for word in ("jquery", "bootstrap", "font-awesome", "fontawesome", "cdn"):
+        assert word not in html.lower()
+
+
+def test_standalone_map_inlines_leaflet(fixture_bundle, geometry):
+    html = render(fixture_bundle, geometry, assets="inline", layers=("shelter",))
+
+    assert_offline(html, allowed_urls(fixture_bundle))
+    assert "markerClusterGroup" in html
+    assert "url(data:image/png;base64," in html
+
+
+def test_map_of_the_default_dataset(bundle):
+    state = default_state(bundle)
+    view = MapView(
+        state.view.indicator_id,
+        state.view.fiscal_year,
+        layers=tuple(bundle.categories["category_id"]),
+    )
+    html = build_map(bundle, web_geometry(bundle), view).get_root().render()
+
+    assert len(features(html)) == 21
+    assert set(URL.findall(html)) <= allowed_urls(bundle) | set(
+        bundle.sources["url"].dropna()
+    )
+
+
+def test_cli_writes_an_offline_map(bundle, tmp_path: Path, capsys):
+    out = tmp_path / "map.html"
+    code = main(["map", "--layers", "shelter,school", "--out", str(out)])
+
+    assert code == 0
+    html = out.read_text(encoding="utf-8")
+    assert len(features(html)) == 21
+    assert_offline(html, allowed_urls(bundle))
+
+
+def test_cli_rejects_a_year_without_values(bundle, tmp_path: Path, capsys):
+    code = main(["map", "--year", "1900", "--out", str(tmp_path / "x.html")])
+
+    assert code == 2
+    assert "1900" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()

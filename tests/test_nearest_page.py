@@ -1,0 +1,100 @@
+"""AppTest of the nearest shelter and facility page (近くの避難所・施設)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kitaku_maps import settings
+from kitaku_maps.nearest import FacilityFinder
+
+PAGE = str(settings.PROJECT_ROOT / "app_pages" / "nearest.py")
+
+
+def _open(**params: str) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=180)
+    for key, value in params.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def _answer_names(app: AppTest) -> list[str]:
+    """The names of the answers listed (the cards' headings, rank removed)."""
+    headings = [m.value for m in app.markdown if m.value.startswith("#### ")]
+    return [h.split(". ", 1)[1].replace("\\", "") for h in headings]
+
+
+@pytest.fixture(scope="module")
+def finder(bundle) -> FacilityFinder:
+    return FacilityFinder.from_bundle(bundle)
+
+
+def test_typed_town_and_flood_list_the_three_nearest_suitable(bundle, finder) -> None:
+    app = _open()
+    assert not app.exception
+    assert "町名を入力するか" in app.info[0].value
+
+    app.text_input(key="nearest_town").input("楡木３丁目").run()
+    app.pills(key="nearest_hazard").set_value("flood").run()
+
+    town = bundle.towns[bundle.towns["town_ja"] == "楡木三丁目"].iloc[0]
+    expected = finder.nearest(town.lat, town.lon, "shelter", "flood", 3)
+    assert not app.exception
+    assert _answer_names(app) == [f.name for f in expected]
+    shown = " ".join(m.value for m in app.markdown)
+    for facility in expected:
+        assert f"{facility.direction}へ {facility.distance_m:,.0f} m" in shown
+        assert f"約{facility.walk_min}分" in shown
+    assert any("分速80m" in c.value for c in app.caption)
+    assert any(
+        "指定避難所" in c.value and "指定緊急避難場所" in c.value for c in app.caption
+    )
+    assert dict(app.query_params) | {} == {
+        "category": "shelter",
+        "n": "3",
+        "hazard": "flood",
+        "town": "楡木三丁目",
+    }
+
+
+def test_the_url_reopens_the_view_with_links_and_a_handout(finder) -> None:
+    app = _open(lat="32.87", lon="130.72", hazard="earthquake", n="5")
+
+    assert not app.exception
+    names = _answer_names(app)
+    assert names == [
+        f.name for f in finder.nearest(32.87, 130.72, "shelter", "earthquake", 5)
+    ]
+    links = [b.proto.url for b in app.get("link_button")]
+    assert len(links) == 5 and all(
+        u.startswith("https://maps.gsi.go.jp/#17/") for u in links
+    )
+    assert len(app.get("download_button")) == 1
+
+
+def test_partial_town_offers_candidates_and_unknown_explains(bundle) -> None:
+    app = _open()
+    app.text_input(key="nearest_town").input("楡木").run()
+
+    labels = [b.label for b in app.button]
+    assert "楡木一丁目" in labels and "楡木六丁目" in labels
+    app.button(key="nearest_candidate_2").click().run()
+    assert _answer_names(app)
+
+    app = _open()
+    app.text_input(key="nearest_town").input("ゆめ町").run()
+    assert "一致する町名が見つかりません" in app.warning[-1].value
+    assert not _answer_names(app)
+
+
+def test_another_category_hides_the_hazard_choice(bundle) -> None:
+    app = _open(lat="32.87", lon="130.72", category="school")
+
+    assert not app.exception
+    assert len(app.pills) == 0
+    assert "学校" in app.selectbox(key="nearest_category").value or True
+    assert len(_answer_names(app)) == 3
+    assert (
+        app.query_params["category"] == ["school"]
+        or app.query_params["category"] == "school"
+    )

@@ -1,0 +1,54 @@
+"""``python -m kitaku_maps table`` prints what ``karte.indicator_table`` computes."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from kitaku_maps import karte
+from kitaku_maps.cli import main
+from kitaku_maps.loader import load_bundle
+from tests.conftest import MINI_BUNDLE
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["table", "--data", str(MINI_BUNDLE), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_csv_matches_the_indicator_table(capsys):
+    code, out, _ = _run(capsys, "--indicator", "aging_rate", "--year", "2024")
+    printed = pd.read_csv(io.StringIO(out), dtype={"area_code": str})
+    expected = karte.indicator_table(load_bundle(MINI_BUNDLE), "aging_rate", 2024)
+
+    assert code == 0
+    assert printed["area_code"].tolist() == expected["area_code"].tolist()
+    assert printed["value"].iloc[0] == pytest.approx(expected["value"].iloc[0])
+    assert printed["ward_average"].iloc[0] == pytest.approx(
+        expected["ward_average"].iloc[0]
+    )
+    assert printed["rank"].iloc[0] == 1
+    assert pd.isna(printed["rank"].iloc[1])
+
+
+def test_json_defaults_to_the_latest_year_and_lists_wards(capsys):
+    code, out, _ = _run(capsys, "--indicator", "feel_prepared", "--format", "json")
+    document = json.loads(out)
+
+    assert code == 0
+    assert document["fiscal_year"] == 2024
+    rows = {row["area_code"]: row for row in document["rows"]}
+    assert rows["43105"]["value"] == 61.5
+    assert rows["43105"]["rank"] == 1
+    assert rows["43101"]["ward_average"] == 61.5
+
+
+def test_unknown_indicator_exits_with_a_message(capsys):
+    code, _, err = _run(capsys, "--indicator", "no_such_thing")
+
+    assert code == 2
+    assert "no_such_thing" in err and "aging_rate" in err
