@@ -11,6 +11,7 @@ pages = [
     st.Page("app_pages/nearest.py", title="近くの避難所・施設", url_path="nearest"),
     st.Page("app_pages/district.py", title="校区カルテ", url_path="district"),
     st.Page("app_pages/analysis.py", title="比較・分析", url_path="analysis"),
+    st.Page("app_pages/data_import.py", title="データの取り込み", url_path="import"),
     st.Page("app_pages/about.py", title="データと出典", url_path="about"),
 ]
 

@@ -30,7 +30,7 @@ def choose_district(bundle: Bundle) -> str:
         wanted = codes[0]
 
     term = bundle.meta["district_term_ja"]
-    code = st.selectbox(
+    code = st.sidebar.selectbox(
         f"{term}を選ぶ", codes, index=codes.index(wanted), format_func=names.get
     )
     st.query_params["district"] = code
@@ -45,24 +45,25 @@ def show_scorecard(scorecard: pd.DataFrame, bundle: Bundle) -> None:
         f"スコアは各指標を{ward}の全{bundle.meta['district_term_ja']}の中で標準化した値"
         "（平均0、標準偏差1、高いほど良い向きにそろえたもの）の平均です。"
         f"{ward}全体の値しかない指標と、良し悪しの向きがない指標は含みません。"
+        "評価: +0.5以上「強み」、+0.2以上「やや強み」、-0.2以上「平均的」、"
+        "-0.5以上「やや弱み」、それより下「弱み」。"
     )
     frame = pd.DataFrame(
         {
             "重点目標": scorecard["title_ja"],
+            "評価": scorecard["score"]
+            .map(scores.score_words)
+            .where(scorecard["n_indicators"] > 0, "比べられる指標なし"),
             "スコア": scorecard["score"].round(2),
             "指標数": scorecard["n_indicators"],
-            "強み": scorecard["strongest_ja"].fillna("—"),
-            "弱み": scorecard["weakest_ja"].fillna("—"),
+            "いちばん良い指標": scorecard["strongest_ja"].fillna("—"),
+            "いちばん課題のある指標": scorecard["weakest_ja"].fillna("—"),
         }
     )
     st.dataframe(
         frame,
         hide_index=True,
-        column_config={
-            "スコア": st.column_config.ProgressColumn(
-                "スコア", min_value=-2.0, max_value=2.0, format="%.2f"
-            )
-        },
+        column_config={"スコア": st.column_config.NumberColumn(format="%+.2f")},
     )
 
 
@@ -94,7 +95,7 @@ def show_survey_notes(rows: pd.DataFrame, term: str) -> None:
         year = row.get("fiscal_year")
         when = f"{int(year)}年度" if pd.notna(year) else "年度不明"
         st.caption(
-            f"📋 {html.escape(row['name_ja'])}: 市民アンケート（{when}）"
+            f"{html.escape(row['name_ja'])}: 市民アンケート（{when}）"
             + (f"の設問「{html.escape(question)}」" if question else "")
             + f"。区全体の値で、この{term}だけの値ではありません。"
         )

@@ -23,6 +23,9 @@ from kitaku_maps.maps.state import ExplorerState, years_of
 #: Widget key of the indicator picker (its goal selectbox is ``map_indicator_goal``).
 INDICATOR_KEY = "map_indicator"
 
+#: What a map click sends back (pan and zoom send nothing, so never rerun).
+RETURNED_OBJECTS = ["last_active_drawing", "last_object_clicked"]
+
 #: Height of the map in pixels.
 MAP_HEIGHT = 540
 
@@ -121,7 +124,7 @@ def map_and_panel(bundle: Bundle, state: ExplorerState) -> None:
             key="explorer_map",
             height=MAP_HEIGHT,
             use_container_width=True,
-            returned_objects=["last_active_drawing"],
+            returned_objects=RETURNED_OBJECTS,
         )
     codes = [str(c) for c in layer.table["area_code"]]
     key = "map_district" if layer.level == "district" else "map_ward"

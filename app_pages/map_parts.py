@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import altair as alt
@@ -23,6 +24,9 @@ DISTRICT_URL = "district"
 
 #: Japanese names of ``missing_reason`` values (docs/DATASET.md).
 MISSING_REASONS = {"suppressed": "秘匿（少数のため非公表）", "not_collected": "未集計"}
+
+#: session_state key of the last map click handled.
+LAST_CLICK = "map_last_click"
 
 #: session_state key holding the explorer's last state across page visits.
 SAVED_STATE = "map_saved_state"
@@ -73,12 +77,19 @@ def save_state(state: ExplorerState) -> None:
 
 
 def clicked_code(returned: dict | None, known: set[str]) -> str | None:
-    """The area code of a newly clicked area in st_folium's return value."""
-    drawing = (returned or {}).get("last_active_drawing") or {}
+    """The area code of a new click on an area, from st_folium's return value.
+
+    A click is new when the clicked feature or point differs from the last
+    one seen, so clicking the same area again after choosing another in the
+    panel selects it again.
+    """
+    returned = returned or {}
+    drawing = returned.get("last_active_drawing") or {}
     code = (drawing.get("properties") or {}).get("code")
-    if code not in known or st.session_state.get("map_last_click") == drawing:
+    click = (code, json.dumps(returned.get("last_object_clicked"), sort_keys=True))
+    if code not in known or st.session_state.get(LAST_CLICK) == click:
         return None
-    st.session_state["map_last_click"] = drawing
+    st.session_state[LAST_CLICK] = click
     return code
 
 
@@ -111,10 +122,13 @@ def chart_page_link(name: str, code: str) -> None:
     label = f"{name}の校区カルテを見る"
     try:
         st.page_link(
-            DISTRICT_PAGE, label=label, icon="📄", query_params={"district": code}
+            DISTRICT_PAGE,
+            label=label,
+            icon=":material/description:",
+            query_params={"district": code},
         )
     except StreamlitPageNotFoundError:
-        st.markdown(f"📄 [{label}]({DISTRICT_URL}?district={code})")
+        st.markdown(f"[{label}]({DISTRICT_URL}?district={code})")
 
 
 def trend_chart(bundle: Bundle, info: pd.Series, code: str) -> None:

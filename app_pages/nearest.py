@@ -20,7 +20,6 @@ from kitaku_maps.nearest import (
     ANY_HAZARD,
     DEFAULT_COUNT,
     SHELTER_CATEGORY,
-    WALK_ASSUMPTION_JA,
 )
 from kitaku_maps.nearest_map import nearest_map
 from kitaku_maps.places import Place, PlaceLookupError, search_gsi_address
@@ -28,11 +27,17 @@ from kitaku_maps.places import Place, PlaceLookupError, search_gsi_address
 DATA = str(settings.DATA_DIR)
 PLACE = "nearest_place"
 
+#: Larger tap targets for the hazard choices (phones; nothing needs hover).
+TAP_CSS = (
+    "<style>[data-testid=stButtonGroup] button{min-height:44px;padding:0 16px}</style>"
+)
+
 
 def choose_town(matcher) -> None:
     """Type a town: one match sets the place; several offer buttons; none explain."""
+    examples = "、".join(p.name_ja for p in matcher.places[:2])
     text = st.text_input(
-        "町名・住所で探す", key="nearest_town", placeholder="例: 楡木三丁目、植木町岩野"
+        "町名・住所で探す", key="nearest_town", placeholder=f"例: {examples}"
     )
     if not text or text == st.session_state.get("nearest_town_done"):
         return
@@ -43,20 +48,31 @@ def choose_town(matcher) -> None:
         st.session_state["nearest_town_done"] = text
         return
 
-    candidates = match.candidates
-    (st.info if candidates else st.warning)(match.message_ja)
-    if not candidates and st.button(
-        "国土地理院の住所検索で探す（インターネット接続が必要）"
-    ):
-        try:
-            candidates = search_gsi_address(text)
-        except PlaceLookupError as error:
-            st.warning(error.message_ja)
+    (st.info if match.candidates else st.warning)(match.message_ja)
+    candidates = match.candidates or online_candidates(text)
     for i, place in enumerate(candidates):
         if st.button(place.name_ja, key=f"nearest_candidate_{i}", width="stretch"):
             st.session_state[PLACE] = place
             st.session_state["nearest_town_done"] = text
             st.rerun()
+
+
+def online_candidates(text: str) -> list[Place]:
+    """Offer the GSI address search for ``text``; keep its answer for this text."""
+    asked, found = st.session_state.get("nearest_gsi", ("", []))
+    if asked == text:
+        return found
+    if not st.button("国土地理院の住所検索で探す（インターネット接続が必要）"):
+        return []
+    try:
+        found = search_gsi_address(text)
+    except PlaceLookupError as error:
+        st.warning(error.message_ja)
+        return []
+    if not found:
+        st.warning(f"住所検索でも「{text}」は見つかりませんでした。")
+    st.session_state["nearest_gsi"] = (text, found)
+    return found
 
 
 def choose_by_location() -> None:
@@ -135,6 +151,7 @@ def show_handout(bundle, finder, place: Place, hazard: str | None, n: int) -> No
 def main() -> None:
     """The page: where, what, the answer as a list, the map, the handout."""
     st.title("近くの避難所・施設")
+    st.html(TAP_CSS)
     bundle = bundle_or_stop()
     data_banner(bundle)
     finder, matcher = parts.cached_finder(DATA), parts.cached_matcher(DATA)
@@ -164,24 +181,11 @@ def main() -> None:
 
     answers, drawn = st.columns([1, 1])
     with answers:
-        show_answers(place, found)
+        parts.show_answers(place, found, bundle.sources)
     with drawn:
         show_map(bundle, place, found)
     if place is not None and category == SHELTER_CATEGORY:
         show_handout(bundle, finder, place, hazard, n)
-
-
-def show_answers(place: Place | None, found) -> None:
-    """The answer as a readable list (cards), with the distance assumption."""
-    if place is None:
-        st.info("町名を入力するか、現在地のボタンを押すか、地図をタップしてください。")
-        return
-    st.subheader(f"{parts.markdown_text(place.name_ja)} から近い順")
-    if not found:
-        st.warning("条件に合う施設がデータにありません。")
-    for rank, facility in enumerate(found, start=1):
-        parts.show_answer(rank, facility)
-    st.caption(WALK_ASSUMPTION_JA)
 
 
 main()

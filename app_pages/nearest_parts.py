@@ -12,7 +12,7 @@ import re
 import streamlit as st
 
 from app_pages.common import cached_bundle
-from kitaku_maps.nearest import FacilityFinder, NearestFacility
+from kitaku_maps.nearest import WALK_ASSUMPTION_JA, FacilityFinder, NearestFacility
 from kitaku_maps.places import Place, TownMatcher
 
 _GEOLOCATION_HTML = """
@@ -145,3 +145,21 @@ def show_answer(rank: int, facility: NearestFacility) -> None:
         if facility.open_status_ja:
             st.caption(f"開設状況（記録）: {facility.open_status_ja}")
         st.link_button("地理院地図で開く", facility.gsi_url, icon="🗺️", width="stretch")
+
+
+def show_answers(place: Place | None, found, sources) -> None:
+    """The answer as a readable list (cards), the distance assumption, credits."""
+    if place is None:
+        st.info("町名を入力するか、現在地のボタンを押すか、地図をタップしてください。")
+        return
+    st.subheader(f"{markdown_text(place.name_ja)} から近い順")
+    if not found:
+        st.warning("条件に合う施設がデータにありません。")
+    for rank, facility in enumerate(found, start=1):
+        show_answer(rank, facility)
+    st.caption(WALK_ASSUMPTION_JA)
+
+    used = sources[sources["source_id"].isin({f.source_id for f in found})]
+    for source in used.itertuples(index=False):
+        credit = source.credit_ja or source.title_ja
+        st.caption(f"出典: {markdown_text(credit)}（{source.as_of}時点）")

@@ -21,10 +21,13 @@ logger = logging.getLogger(__name__)
 
 #: Classification schemes by name, as the user chooses them.
 SCHEMES: dict[str, type[mapclassify.classifiers.MapClassifier]] = {
-    "natural_breaks": mapclassify.NaturalBreaks,
+    "natural_breaks": mapclassify.FisherJenks,
     "quantiles": mapclassify.Quantiles,
     "equal_interval": mapclassify.EqualInterval,
 }
+
+#: Values above which natural breaks are computed on this many quantiles.
+JENKS_SAMPLE = 200
 
 #: Direction words: which end of a value range is better.
 BETTER_VALUES = ("higher", "lower", "neutral")
@@ -157,10 +160,29 @@ def _single_class(scheme, array, present, distinct) -> Classification:
 
 
 def _run_classifier(scheme: str, present_values: np.ndarray, k: int):
-    """Run mapclassify, silencing its warning about too few distinct values."""
+    """Run mapclassify, silencing its warnings (too few values, no numba)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
+        if scheme == "natural_breaks":
+            return _natural_breaks(present_values, k)
         return SCHEMES[scheme](present_values, k=k)
+
+
+def _natural_breaks(values: np.ndarray, k: int):
+    """Fisher-Jenks breaks, exact up to ``JENKS_SAMPLE`` values.
+
+    Beyond that, the breaks are computed on ``JENKS_SAMPLE`` evenly spaced
+    quantiles of the values, then applied to every value: an approximation
+    that stays deterministic and fast without numba (mapclassify's k-means
+    ``NaturalBreaks`` is neither).
+    """
+    sample = values
+    if len(values) > JENKS_SAMPLE:
+        sample = np.quantile(values, np.linspace(0, 1, JENKS_SAMPLE))
+    k = min(k, len(np.unique(sample)))
+    bins = np.array(mapclassify.FisherJenks(sample, k=k).bins, dtype=float)
+    bins[-1] = values.max()
+    return mapclassify.UserDefined(values, list(bins))
 
 
 def _from_classifier(scheme, classifier, array, present) -> Classification:

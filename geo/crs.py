@@ -20,7 +20,8 @@ def require_crs(frame: gpd.GeoDataFrame, source: str, assume: str | None = None)
             f"{source}: the file declares no coordinate reference system; "
             "expected one (e.g. EPSG:4326). Re-export it with a CRS or pass "
             "the CRS explicitly.",
-            f"{source}: 座標参照系（CRS）が定義されていません。"
-            "CRS付きで保存し直すか、CRSを指定してください。",
+            f"ファイル {source}: 座標参照系（CRS、例: EPSG:4326）の定義が必要ですが、"
+            "定義がありませんでした（シェープファイルなら .prj ファイルがありません）。"
+            "CRS 付きで保存し直してください。",
         )
     return frame.set_crs(assume)

@@ -47,7 +47,7 @@ def read_layer(
     if len(frame) == 0:
         raise GeoInputError(
             f"{path.name}: the file holds no features; expected at least one.",
-            f"{path.name}: 地物が1件もありません。",
+            f"ファイル {path.name}: 1件以上の地物が必要ですが、0件でした。",
         )
 
     frame = require_crs(frame, path.name, assume=assume_crs)
@@ -61,7 +61,9 @@ def _read_file(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     if not path.is_file():
         raise GeoInputError(
             f"{path}: no such file; expected a shapefile, GeoJSON or GeoPackage.",
-            f"{path}: ファイルが見つかりません。",
+            f"ファイル {path.name}: シェープファイル・GeoJSON・GeoPackage "
+            "が必要ですが、"
+            f"{path} にありませんでした。",
         )
 
     try:
@@ -70,8 +72,9 @@ def _read_file(path: Path, layer: str | None) -> gpd.GeoDataFrame:
         raise GeoInputError(
             f"{path.name}: cannot be read as a shapefile, GeoJSON or GeoPackage "
             f"({error}).",
-            f"{path.name}: 地理データ（シェープファイル・GeoJSON・GeoPackage）"
-            "として読み込めません。",
+            f"ファイル {path.name}: 地理データ（シェープファイル・GeoJSON・"
+            "GeoPackage、またはシェープファイル一式の zip）が必要ですが、"
+            "読み込めませんでした。",
         ) from error
 
 
@@ -89,7 +92,9 @@ def check_geometry(frame: gpd.GeoDataFrame, source: str) -> None:
         raise GeoInputError(
             f"{source}, feature {row}: expected a geometry, found an empty one "
             f"({int(missing.sum())} feature(s) without geometry).",
-            f"{source}: {row}番目の地物に形状（ジオメトリ）がありません。",
+            f"ファイル {source} の {row}番目の地物、列「{geometry.name}」: "
+            f"形状（ジオメトリ）が必要ですが、空でした"
+            f"（形状のない地物は全部で{int(missing.sum())}件）。",
         )
 
     if invalid.any():
@@ -98,7 +103,9 @@ def check_geometry(frame: gpd.GeoDataFrame, source: str) -> None:
         raise GeoInputError(
             f"{source}, feature {row}: expected a valid geometry, found an "
             f"invalid one ({reason}). Repair it (e.g. make_valid) and retry.",
-            f"{source}: {row}番目の地物の形状が不正です（{reason}）。",
+            f"ファイル {source} の {row}番目の地物、列「{geometry.name}」: "
+            f"正しい形状が必要ですが、不正な形状でした（{reason}）。"
+            "GIS ソフトで修復してから取り込んでください。",
         )
 
 
@@ -124,7 +131,13 @@ def pick_column(
 
     if chosen is not None:
         if chosen not in columns:
-            raise _column_error(source, what, columns, f"column '{chosen}' not found")
+            raise _column_error(
+                source,
+                what,
+                columns,
+                f"column '{chosen}' not found",
+                f"指定の列「{chosen}」はありません",
+            )
         return chosen
 
     passes = test or (lambda _series: True)
@@ -138,20 +151,39 @@ def pick_column(
                 logger.info("%s: using column '%s' as the %s", source, name, what)
                 return name
 
-    raise _column_error(source, what, columns, "no column recognised")
+    raise _column_error(
+        source,
+        what,
+        columns,
+        "no column recognised",
+        "列名からも内容からも判別できません",
+    )
 
 
 def _column_error(
-    source: str, what: str, columns: list[str], found: str
+    source: str, what: str, columns: list[str], found: str, found_ja: str
 ) -> GeoInputError:
     """The error for a column that cannot be found, listing those present."""
     listed = ", ".join(columns) or "(none)"
+    listed_ja = "".join(f"「{c}」" for c in columns) or "（なし）"
     return GeoInputError(
         f"{source}, column of the {what}: {found}; columns found: {listed}. "
         "Name the column with the matching option.",
-        f"{source}: {what}の列が見つかりません。ファイルの列: {listed}。"
-        "オプションで列名を指定してください。",
+        f"ファイル {source}: {WHAT_JA.get(what, what)}の列が必要ですが、"
+        f"見つかりませんでした（{found_ja}）。ファイルの列: {listed_ja}。"
+        "どの列かを指定してください。",
     )
+
+
+#: Japanese of the ``what`` texts callers pass to :func:`pick_column`.
+WHAT_JA = {
+    "district name": "校区名",
+    "district code": "校区コード",
+    "ward name": "区名",
+    "ward code": "区のコード",
+    "school kind": "学校の種類",
+    "coordinates": "座標（経度・緯度）",
+}
 
 
 def matches_pattern(pattern: str, share: float = 1.0) -> ColumnTest:
@@ -184,7 +216,13 @@ def points_from_table(
     """
     for column in (lon, lat):
         if column not in table.columns:
-            raise _column_error(source, "coordinates", list(table.columns), column)
+            raise _column_error(
+                source,
+                "coordinates",
+                list(table.columns),
+                f"column '{column}' not found",
+                f"列「{column}」がありません",
+            )
 
     if drop_blank:
         table = _drop_blank_points(table, lon, lat, source)
@@ -197,7 +235,9 @@ def points_from_table(
         raise GeoInputError(
             f"{source}, record {row + 1}: expected numeric '{lon}' and '{lat}', "
             f"found {table[lon].iloc[row]!r} and {table[lat].iloc[row]!r}.",
-            f"{source}: {row + 1}件目の座標（{lon}, {lat}）が数値ではありません。",
+            f"ファイル {source} の {row + 1}件目、列「{lon}」「{lat}」: "
+            "数値の座標が必要ですが、"
+            f"「{table[lon].iloc[row]}」「{table[lat].iloc[row]}」でした。",
         )
 
     geometry = gpd.points_from_xy(x.to_numpy(), y.to_numpy())

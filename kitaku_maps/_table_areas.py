@@ -37,12 +37,20 @@ class AreaMatchers:
             }
         )
 
-    def code_of(self, level: str, name: object, where: str) -> str:
-        """The code of ``name`` at ``level``; UnknownDistrictError names the known."""
+    def code_of(
+        self, level: str, name: object, file: str, row: int, column: str
+    ) -> str:
+        """The code of ``name`` at ``level``; UnknownDistrictError names the known.
+
+        ``file``, ``row`` and ``column`` say where the name was read.
+        """
         matcher = self.by_level[level]
         code = matcher.code_of(str(name))
         if code is None:
-            raise UnknownDistrictError(str(name), matcher.known, where)
+            where = f"{file}, row {row}, column '{column}'"
+            raise UnknownDistrictError(
+                str(name), matcher.known, where, file=file, row=row, column=column
+            )
         return code
 
 

@@ -134,6 +134,7 @@ def small_multiple_maps(
     grid = figure.subplots(int(np.ceil(len(values) / 4)), min(len(values), 4))
     axes_list = np.atleast_1d(grid).ravel()
 
+    last = list(values)[-1]
     for axes, (year, series) in zip(axes_list, values.items(), strict=False):
         frame = districts.assign(value=districts["district_code"].map(series))
         frame.plot(
@@ -145,6 +146,13 @@ def small_multiple_maps(
             edgecolor="white",
             linewidth=0.4,
             missing_kwds={"color": MISSING_COLOUR},
+            legend=year == last,
+            legend_kwds={
+                "loc": "upper left",
+                "bbox_to_anchor": (1.0, 1.0),
+                "fontsize": 7,
+                "title": unit,
+            },
         )
         axes.set_title(f"{year}年度", fontsize=10)
         axes.set_axis_off()

@@ -14,10 +14,13 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from kitaku_maps.bundle import FILES
-from kitaku_maps.errors import Problem
-from kitaku_maps.schemas import GEOMETRY_KEYS, problems_from
+from kitaku_maps.errors import Problem, quoted_ja
+from kitaku_maps.schemas import GEOMETRY_KEYS, expect, problems_from
 
 Frames = dict[str, pd.DataFrame]
+
+#: The levels of an area in Japanese.
+LEVELS_JA = {"district": "校区", "ward": "区", "city": "市"}
 
 #: Files whose ``source_id`` must name a row of ``sources.csv``.
 SOURCED = (
@@ -70,10 +73,13 @@ def _check(
     return []
 
 
-def _member_of(codes: Iterable, what: str, nullable: bool = False) -> pa.Column:
-    """A column whose values must be among ``codes``."""
+def _member_of(
+    codes: Iterable, what: str, what_ja: str, nullable: bool = False
+) -> pa.Column:
+    """A column whose values must be among ``codes`` (``what`` says which)."""
     allowed = sorted({str(c) for c in codes})
-    return pa.Column(None, pa.Check.isin(allowed, error=what), nullable=nullable)
+    check = pa.Check.isin(allowed, error=expect(what, what_ja))
+    return pa.Column(None, check, nullable=nullable)
 
 
 def _defined_codes(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
@@ -93,7 +99,8 @@ def _defined_codes(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
     for user, column, owner, key, nullable in uses:
         if owner in refs:
             what = f"a {key} of {FILES[owner]}"
-            rule = _member_of(refs[owner][key], what, nullable)
+            what_ja = f"{FILES[owner]} にある {key}"
+            rule = _member_of(refs[owner][key], what, what_ja, nullable)
             problems += _check(frames, user, {column: rule})
     return problems
 
@@ -102,7 +109,11 @@ def _sources_exist(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
     """Every ``source_id`` names a row of ``sources.csv``."""
     if "sources" not in refs:
         return []
-    rule = _member_of(refs["sources"]["source_id"], "a source_id of sources.csv")
+    rule = _member_of(
+        refs["sources"]["source_id"],
+        "a source_id of sources.csv",
+        "sources.csv にある出典ID（source_id）",
+    )
     return [p for key in SOURCED for p in _check(frames, key, {"source_id": rule})]
 
 
@@ -126,9 +137,9 @@ def _value_areas(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
     for level, codes in _area_codes(refs, meta).items():
         rows = values.index[values["level"] == level]
         what = f"a {level} code of the bundle"
-        problems += _check(
-            frames, "values", {"area_code": _member_of(codes, what)}, rows
-        )
+        what_ja = f"データにある{LEVELS_JA.get(level, level)}のコード"
+        rule = _member_of(codes, what, what_ja)
+        problems += _check(frames, "values", {"area_code": rule}, rows)
     return problems
 
 
@@ -149,7 +160,11 @@ def _value_levels(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
 
     for level in levels.dropna().unique():
         rows = levels.index[levels == level]
-        rule = _member_of([level], f"'{level}', the level of its indicator")
+        rule = _member_of(
+            [level],
+            f"'{level}', the level of its indicator",
+            f"指標の単位「{level}」（{LEVELS_JA.get(level, level)}）",
+        )
         problems += _check(frames, "values", {"level": rule}, rows)
     return problems
 
@@ -160,9 +175,17 @@ def _value_ranges(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
     if kinds is None:
         return []
     ranges = {
-        "count": pa.Check.ge(0, error="a count >= 0"),
-        "share": pa.Check.in_range(0, 100, error="a share between 0 and 100 (%)"),
-        "survey": pa.Check.in_range(0, 100, error="a survey result 0..100 (%)"),
+        "count": pa.Check.ge(0, error=expect("a count >= 0", "0以上の件数")),
+        "share": pa.Check.in_range(
+            0,
+            100,
+            error=expect("a share between 0 and 100 (%)", "0〜100 の割合（%）"),
+        ),
+        "survey": pa.Check.in_range(
+            0,
+            100,
+            error=expect("a survey result 0..100 (%)", "0〜100 の調査結果（%）"),
+        ),
     }
     problems = []
 
@@ -181,7 +204,12 @@ def _missing_reasons(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
     rows = values.index[values["value"].notna()]
     rule = pa.Column(
         None,
-        pa.Check(lambda s: s.isna(), error="empty, as the row has a value"),
+        pa.Check(
+            lambda s: s.isna(),
+            error=expect(
+                "empty, as the row has a value", "空欄（この行には値があるため）"
+            ),
+        ),
         nullable=True,
     )
     return _check(frames, "values", {"missing_reason": rule}, rows)
@@ -194,7 +222,11 @@ def _hazard_columns(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
     hazards = refs["hazards"]
     expected = "hazard_" + hazards["hazard_id"]
     rule = pa.Column(
-        None, pa.Check(lambda s: s == expected.loc[s.index], error="hazard_<hazard_id>")
+        None,
+        pa.Check(
+            lambda s: s == expected.loc[s.index],
+            error=expect("hazard_<hazard_id>", "hazard_<災害ID> の形の列名"),
+        ),
     )
     problems = _check(frames, "hazards", {"column": rule})
 
@@ -210,8 +242,18 @@ def _home_ward(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
     if "wards" in refs and ward not in set(refs["wards"]["ward_code"]):
         problems.append(
             Problem(
-                FILES["meta"], None, "ward_code", "a ward_code of wards.geojson", ward
+                FILES["meta"],
+                None,
+                "ward_code",
+                "a ward_code of wards.geojson",
+                ward,
+                "wards.geojson にある区コード（ward_code）",
+                quoted_ja(ward),
             )
         )
-    rule = _member_of([ward], f"{ward}, the ward_code of bundle.json")
+    rule = _member_of(
+        [ward],
+        f"{ward}, the ward_code of bundle.json",
+        f"bundle.json の区コード「{ward}」",
+    )
     return problems + _check(frames, "outline", {"ward_code": rule})

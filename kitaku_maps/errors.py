@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Files whose "rows" are features, counted from 1 in file order.
+GEOMETRY_FILE_SUFFIXES = (".geojson", ".gpkg", ".shp", ".zip")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -15,7 +18,8 @@ class Problem:
 
     ``row`` is the 1-based data row as a spreadsheet shows it (the header is
     row 1, so the first data row is 2) or ``None`` when the problem concerns a
-    whole file or column.
+    whole file or column. ``expected``/``found`` are English (command line);
+    ``expected_ja``/``found_ja`` say the same in Japanese for the app.
     """
 
     file: str
@@ -23,6 +27,8 @@ class Problem:
     column: str | None
     expected: str
     found: str
+    expected_ja: str = ""
+    found_ja: str = ""
 
     def __str__(self) -> str:
         where = self.file
@@ -32,14 +38,37 @@ class Problem:
             where += f", column '{self.column}'"
         return f"{where}: expected {self.expected}, found {self.found}"
 
+    def where_ja(self) -> str:
+        """Where the problem is, in Japanese: file, row (or feature) and column."""
+        feature = self.file.lower().endswith(GEOMETRY_FILE_SUFFIXES)
+        unit = "番目の地物" if feature else "行目"
+        return where_ja(self.file, self.row, self.column, unit)
+
     def to_ja(self) -> str:
         """The problem as one Japanese sentence for the app."""
-        where = f"ファイル「{self.file}」"
-        if self.row is not None:
-            where += f" {self.row}行目"
-        if self.column is not None:
-            where += f" 列「{self.column}」"
-        return f"{where}: {self.expected} が必要ですが、{self.found} でした。"
+        expected = self.expected_ja or self.expected
+        found = self.found_ja or self.found
+        return f"{self.where_ja()}: {expected}が必要ですが、{found}でした。"
+
+
+def where_ja(
+    file: str, row: int | None = None, column: str | None = None, unit: str = "行目"
+) -> str:
+    """``ファイル values.csv の 12行目、列「value」`` (parts present only)."""
+    text = f"ファイル {file}"
+    if row is not None:
+        text += f" の {row}{unit}"
+    if column is not None:
+        text += f"、列「{column}」" if row is not None else f" の列「{column}」"
+    return text
+
+
+def quoted_ja(value: object) -> str:
+    """A cell as the user typed it, in Japanese brackets; an empty cell as 空欄."""
+    text = "" if value is None else str(value)
+    if text.strip() == "" or text == "nan":
+        return "空欄"
+    return f"「{text}」"
 
 
 class KitakuError(Exception):
@@ -75,21 +104,48 @@ class InputFormatError(KitakuError, ValueError):
 
 
 class UnknownDistrictError(KitakuError, KeyError):
-    """A district name matches none of the known districts."""
+    """A district name matches none of the known districts.
 
-    def __init__(self, name: str, known: list[str], where: str = "") -> None:
+    ``where`` is an English place (``values.csv, row 3, column 'area'``);
+    ``file``/``row``/``column`` give the same place for the Japanese message.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        known: list[str],
+        where: str = "",
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
         self.name = name
         self.known = list(known)
+        self.file, self.row, self.column = file, row, column
         prefix = f"{where}: " if where else ""
         self.args_text = (
             f"{prefix}unknown district {name!r}; expected one of: "
             + ", ".join(self.known)
         )
+        place = f"{where_ja(file, row, column)}: " if file else prefix
         self.message_ja = (
-            f"{prefix}校区名「{name}」が見つかりません。"
-            "次のいずれかを指定してください: " + "、".join(self.known)
+            f"{place}登録されている地域名のいずれかが必要ですが、"
+            f"「{name}」でした。登録されている名前: " + "、".join(self.known)
         )
         super().__init__(self.args_text)
 
     def __str__(self) -> str:
         return self.args_text
+
+    def as_problem(self) -> Problem:
+        """The error as a Problem row (for tables of problems)."""
+        return Problem(
+            self.file or "",
+            self.row,
+            self.column,
+            "one of " + ", ".join(self.known),
+            repr(self.name),
+            "登録されている地域名（" + "、".join(self.known) + "）",
+            quoted_ja(self.name),
+        )

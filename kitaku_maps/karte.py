@@ -17,7 +17,8 @@ How the averages are computed (the ward would compute them the same way):
   cannot be compared with one district's count).
 - For **ward-level** indicators the rows are the city's wards: the "ward
   average" is the home ward's own value, and the city average is the city's
-  published value (rates) or the mean per ward (counts).
+  published value (rates) or the mean per ward over the wards with a value
+  (counts; none when fewer than two wards have one).
 """
 
 from __future__ import annotations
@@ -120,16 +121,21 @@ def area_values(
     return frame
 
 
-#: Derived read-only frames per bundle: the bundle's values frame (kept to
-#: check identity, as bundles are not hashable) and a dict of results.
+#: Derived read-only results per bundle, by ``id(bundle.values)``: the values
+#: frame (kept to check identity, as bundles are not hashable) and a dict of
+#: results. Only the latest few bundles are kept.
 _MEMO: dict[int, tuple[pd.DataFrame, dict]] = {}
+
+#: How many bundles :func:`memoised` keeps results for.
+MEMO_BUNDLES = 4
 
 
 def memoised(bundle: Bundle, key: str, compute):
     """``compute(bundle)`` once per bundle and key (results are read-only)."""
     cached = _MEMO.get(id(bundle.values))
     if cached is None or cached[0] is not bundle.values:
-        _MEMO.clear()
+        while len(_MEMO) >= MEMO_BUNDLES:
+            _MEMO.pop(next(iter(_MEMO)))
         cached = _MEMO[id(bundle.values)] = (bundle.values, {})
     results = cached[1]
     if key not in results:
@@ -251,7 +257,8 @@ def _averages(
         home_value = float(home.iloc[0]) if len(home) else np.nan
         if kind in RATE_KINDS:
             return home_value, city_value
-        return home_value, float(table["value"].mean())
+        present = table["value"].dropna()
+        return home_value, float(present.mean()) if len(present) > 1 else np.nan
 
     if kind not in RATE_KINDS:
         return float(table["value"].mean()), np.nan
@@ -336,21 +343,31 @@ def indicator_series(bundle: Bundle, indicator_id: str, area_code: str) -> pd.Da
     Columns ``fiscal_year``, ``value``, ``ward_average``, ``city_average``,
     one row per year that has any value of the indicator.
     """
-    rows = []
+    key = f"series-{indicator_id}"
+    by_year = memoised(bundle, key, lambda b: _series_by_year(b, indicator_id))
+    values = by_year.get(str(area_code), pd.Series(np.nan, index=by_year.index))
+    return pd.DataFrame(
+        {
+            "fiscal_year": by_year.index.to_numpy(dtype=int),
+            "value": values.to_numpy(dtype=float),
+            "ward_average": by_year["ward_average"].to_numpy(dtype=float),
+            "city_average": by_year["city_average"].to_numpy(dtype=float),
+        }
+    )
+
+
+def _series_by_year(bundle: Bundle, indicator_id: str) -> pd.DataFrame:
+    """Years (rows) x area codes and the two averages (columns)."""
+    rows = {}
     for year in sorted(set(years_of(bundle, indicator_id))):
         table = indicator_table(bundle, indicator_id, year)
-        own = table.loc[table["area_code"] == str(area_code), "value"]
-        rows.append(
-            {
-                "fiscal_year": year,
-                "value": float(own.iloc[0]) if len(own) else np.nan,
-                "ward_average": table["ward_average"].iloc[0],
-                "city_average": table["city_average"].iloc[0],
-            }
-        )
-    return pd.DataFrame(
-        rows, columns=["fiscal_year", "value", "ward_average", "city_average"]
-    )
+        row = dict(zip(table["area_code"], table["value"], strict=True))
+        row["ward_average"] = table["ward_average"].iloc[0]
+        row["city_average"] = table["city_average"].iloc[0]
+        rows[year] = row
+    level = str(indicator_info(bundle, indicator_id)["level"])
+    columns = [*areas(bundle, level)["area_code"], "ward_average", "city_average"]
+    return pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns)
 
 
 def check_district(bundle: Bundle, district_code: str) -> str:
@@ -399,35 +416,50 @@ def _profile_row(bundle: Bundle, info: pd.Series, code: str, goal_ja: str) -> di
         "better": info["better"],
         "is_ward_figure": level != "district",
         "survey_question_ja": info.get("survey_question_ja", ""),
-        "fiscal_year": latest_year(bundle, indicator_id),
     }
-    if row["fiscal_year"] is None:
-        return {
-            **row,
-            "value": np.nan,
-            "sentence": f"{info['name_ja']}の値はありません。",
-        }
+    key = f"profile-{indicator_id}"
+    records = memoised(bundle, key, lambda b: _profile_records(b, info))
+    empty = {
+        "fiscal_year": None,
+        "value": np.nan,
+        "sentence": f"{info['name_ja']}の値はありません。",
+        "change_ja": "",
+    }
+    return {**row, **records.get(area, empty)}
 
-    year = row["fiscal_year"]
+
+def _profile_records(bundle: Bundle, info: pd.Series) -> dict[str, dict]:
+    """Profile fields of one indicator's latest year for every area, by code."""
+    indicator_id = str(info["indicator_id"])
+    year = latest_year(bundle, indicator_id)
+    if year is None:
+        return {}
+
     table = indicator_table(bundle, indicator_id, year)
-    changes = indicator_changes(bundle, indicator_id, year).set_index("area_code")
-    own = table.set_index("area_code").loc[area]
-    change_previous = changes.loc[area, "change_previous"]
-    change_baseline = changes.loc[area, "change_baseline"]
-    return {
-        **row,
-        "value": own["value"],
-        "ward_average": own["ward_average"],
-        "city_average": own["city_average"],
-        "rank": own["rank"],
-        "n_ranked": int(table["value"].notna().sum()),
-        "change_previous": change_previous,
-        "change_baseline": change_baseline,
-        "status": own["status"],
-        "as_of": own["as_of"],
-        "sentence": sentences.indicator_sentence(info, table, area, bundle.meta),
-        "change_ja": _change_text(info, year, change_previous, change_baseline),
-    }
+    changes = indicator_changes(bundle, indicator_id, year)
+    texts = sentences.table_sentences(info, table, bundle.meta)
+    n_ranked = int(table["value"].notna().sum())
+    merged = table.merge(changes.drop(columns="value"), on="area_code", how="left")
+    records = {}
+    for record in merged.to_dict(orient="records"):
+        code = record["area_code"]
+        records[code] = {
+            "fiscal_year": year,
+            "value": record["value"],
+            "ward_average": record["ward_average"],
+            "city_average": record["city_average"],
+            "rank": record["rank"],
+            "n_ranked": n_ranked,
+            "change_previous": record["change_previous"],
+            "change_baseline": record["change_baseline"],
+            "status": record["status"],
+            "as_of": record["as_of"],
+            "sentence": texts[code],
+            "change_ja": _change_text(
+                info, year, record["change_previous"], record["change_baseline"]
+            ),
+        }
+    return records
 
 
 def _change_text(info: pd.Series, year: int, previous: float, baseline: float) -> str:

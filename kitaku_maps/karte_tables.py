@@ -44,14 +44,21 @@ def indicator_rows(bundle: Bundle, profile: pd.DataFrame) -> pd.DataFrame:
                 city_label: format_value(row.get("city_average"), unit, places),
                 "順位": _rank(row, meta),
                 "前年度比": _signed(row.get("change_previous"), places, unit),
-                f"{karte.POLICY_BASELINE_YEAR}年度比": _signed(
-                    row.get("change_baseline"), places, unit
+                f"{karte.POLICY_BASELINE_YEAR}年度比": _since_baseline(
+                    row, places, unit
                 ),
                 "推移": _trend(bundle, row),
                 "備考": _note(row, meta),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _since_baseline(row: pd.Series, places: int, unit: str) -> str:
+    """The change since the policy baseline; 「基準年度」 for that year itself."""
+    if row.get("fiscal_year") == karte.POLICY_BASELINE_YEAR:
+        return "基準年度"
+    return _signed(row.get("change_baseline"), places, unit)
 
 
 def _year(year) -> str:

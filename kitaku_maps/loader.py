@@ -139,7 +139,8 @@ def read_csv(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputFormatError(
             f"{path.name}: expected a CSV table with a header row, found: {error}",
-            f"ファイル「{path.name}」をCSVの表として読めません（{error}）。",
+            f"ファイル {path.name}: 1行目が見出しの CSV の表が必要ですが、"
+            f"表として読めませんでした（{error}）。",
         ) from error
 
 
@@ -177,7 +178,8 @@ def _geojson_error(path: Path, found: str) -> InputFormatError:
     """The InputFormatError for a file that is not readable GeoJSON."""
     return InputFormatError(
         f"{path.name}: expected a GeoJSON FeatureCollection, found {found}",
-        f"ファイル「{path.name}」をGeoJSONとして読めません。",
+        f"ファイル {path.name}: GeoJSON の FeatureCollection が必要ですが、"
+        f"読み込めませんでした（{found}）。",
     )
 
 
@@ -189,12 +191,14 @@ def read_meta(path: Path) -> dict:
     except json.JSONDecodeError as error:
         raise InputFormatError(
             f"{path.name}: expected a JSON object, found unreadable JSON: {error}",
-            f"ファイル「{path.name}」をJSONとして読めません（{error}）。",
+            f"ファイル {path.name} の {error.lineno}行目: JSON が必要ですが、"
+            f"JSON として読めませんでした（{error.msg}）。",
         ) from error
     if not isinstance(meta, dict):
         raise InputFormatError(
             f"{path.name}: expected a JSON object, found {type(meta).__name__}",
-            f"ファイル「{path.name}」はJSONのオブジェクトである必要があります。",
+            f"ファイル {path.name}: JSON のオブジェクト（{{...}}）が必要ですが、"
+            f"{type(meta).__name__} でした。",
         )
     return meta
 
@@ -204,7 +208,8 @@ def read_text(path: Path) -> str:
     if not path.is_file():
         raise InputFormatError(
             f"{path.name}: missing; expected the file at {path}",
-            f"ファイル「{path.name}」がありません（{path}）。",
+            f"ファイル {path.name}: このファイルが必要ですが、"
+            f"{path} にありませんでした。",
         )
     data = path.read_bytes()
     if data.startswith(codecs.BOM_UTF8):
@@ -228,9 +233,9 @@ def _encoding_error(path: Path, data: bytes, error: UnicodeDecodeError):
     return InputFormatError(
         f"{path.name}, line {line}: expected UTF-8 text, found {found}; "
         "save the file as UTF-8 (CSV UTF-8)",
-        f"ファイル「{path.name}」{line}行目: 文字コードはUTF-8である必要がありますが、"
-        f"{'Shift_JIS（CP932）' if 'CP932' in found else 'UTF-8以外'}でした。"
-        "UTF-8で保存し直してください。",
+        f"ファイル {path.name} の {line}行目: 文字コード UTF-8 が必要ですが、"
+        f"{'Shift_JIS（CP932）' if 'CP932' in found else 'UTF-8 以外の文字コード'}"
+        "でした。UTF-8 で保存し直してください。",
     )
 
 
@@ -265,7 +270,8 @@ def validate_path(
     if not path.exists():
         raise InputFormatError(
             f"{path}: no such file or folder; expected a bundle folder or a table",
-            f"「{path}」が見つかりません。",
+            f"「{path}」: データのフォルダか表のファイルが必要ですが、"
+            "見つかりませんでした。",
         )
     if path.is_dir():
         return validate_bundle(path)

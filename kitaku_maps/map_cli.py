@@ -131,4 +131,5 @@ def _write_atomically(path: Path, text: str) -> None:
     )
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         stream.write(text)
+    os.chmod(temp_name, 0o644)
     os.replace(temp_name, path)

@@ -68,6 +68,7 @@ class NearestFacility:
     as_of: str = ""
     kinds_ja: list[str] = field(default_factory=list)
     status: str = ""
+    source_id: str = ""
 
     def to_dict(self) -> dict:
         """The answer as plain JSON-ready values."""
@@ -221,6 +222,7 @@ class FacilityFinder:
             as_of=_date_text(row.get("as_of")),
             kinds_ja=shelter_kinds_ja(row),
             status=_text(row.get("status")),
+            source_id=_text(row.get("source_id")),
         )
 
 

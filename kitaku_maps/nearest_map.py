@@ -6,8 +6,6 @@ category symbols). Points are given as (lat, lon) degrees, folium's order.
 
 from __future__ import annotations
 
-import html
-
 import folium
 
 from kitaku_maps.bundle import Bundle
@@ -53,7 +51,7 @@ def nearest_map(
         lats = [place.lat, *(f.lat for f in found)]
         lons = [place.lon, *(f.lon for f in found)]
         fmap.fit_bounds(
-            [[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30)
+            [[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40)
         )
     else:
         fmap.location, fmap.options["zoom"] = [place.lat, place.lon], PLACE_ZOOM
@@ -70,8 +68,7 @@ def _add_place(fmap: folium.Map, place: Place) -> None:
         fill=True,
         fill_color=PLACE_COLOR,
         fill_opacity=1,
-        tooltip=folium.Tooltip("現在の場所", permanent=True, direction="left"),
-        popup=folium.Popup(html.escape(place.name_ja), max_width=240),
+        tooltip=folium.Tooltip("現在の場所", permanent=True, direction="bottom"),
     ).add_to(fmap)
 
 
@@ -96,7 +93,6 @@ def _add_answer(
         symbol["color"] if symbol is not None else LINE_COLOR,
         size=26,
     )
-    label = f"{rank}. {html.escape(facility.name)}（{facility.distance_m:,.0f} m）"
     folium.Marker(
         [facility.lat, facility.lon],
         icon=folium.DivIcon(
@@ -106,5 +102,4 @@ def _add_answer(
             class_name="kitaku-symbol",
         ),
         tooltip=folium.Tooltip(str(rank), permanent=True, direction="right"),
-        popup=folium.Popup(label, max_width=240),
     ).add_to(fmap)

@@ -139,9 +139,11 @@ def inline_vendor(html: str) -> str:
     )
 
     def script_tag(match: re.Match) -> str:
+        """The script element with the file's text inside."""
         return f"<script>{_read_text(by_target[match.group(1)])}</script>"
 
     def style_tag(match: re.Match) -> str:
+        """The style element with the stylesheet's text inside."""
         asset = by_target[match.group(1)]
         return f"<style>{_css_with_data_uris(asset)}</style>"
 
@@ -174,6 +176,7 @@ def _css_with_data_uris(asset: Asset) -> str:
     css = re.sub(r"/\*.*?\*/", "", _read_text(asset), flags=re.DOTALL)
 
     def data_uri(match: re.Match) -> str:
+        """``url(data:...)`` of the referenced image (unchanged if missing)."""
         image = asset.source.parent / match.group(1)
         if not image.exists():
             return match.group(0)

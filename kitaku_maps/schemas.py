@@ -23,7 +23,7 @@ from pandera.errors import SchemaErrors
 from pyproj import CRS
 
 from kitaku_maps.bundle import AGE_GROUPS
-from kitaku_maps.errors import Problem
+from kitaku_maps.errors import Problem, quoted_ja
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,24 @@ LONLAT_BOX = (122.0, 20.0, 154.0, 46.0)
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 
+#: Japanese for each English "expected" text the checks use (filled by expect()).
+EXPECTED_JA: dict[str, str] = {}
+
+
+def expect(english: str, japanese: str) -> str:
+    """Record the Japanese of an "expected" text and return the English.
+
+    pandera reports a failed check by its English ``error`` text; this table
+    lets :func:`problems_from` give each problem its Japanese wording too.
+    """
+    EXPECTED_JA[english] = japanese
+    return english
+
+
+def _list_ja(values) -> str:
+    """``a、b、c`` for the Japanese message."""
+    return "、".join(str(v) for v in values)
+
 
 # --- column builders ------------------------------------------------------
 
@@ -74,12 +92,13 @@ def _text(nullable: bool = True, unique: bool = False) -> pa.Column:
 def _code(
     pattern: str = r"^[a-z][a-z0-9_]*$",
     what: str = "a lower-case id (a-z, 0-9, _)",
+    what_ja: str = "英小文字・数字・_ だけのID",
     nullable: bool = False,
     unique: bool = False,
 ) -> pa.Column:
     """A code column whose values must match ``pattern``."""
     return _string(
-        pa.Check.str_matches(pattern, error=what),
+        pa.Check.str_matches(pattern, error=expect(what, what_ja)),
         nullable=nullable,
         unique=unique,
         report_duplicates="exclude_first",
@@ -89,7 +108,12 @@ def _code(
 def _choice(values: tuple[str, ...], nullable: bool = False) -> pa.Column:
     """A column whose values must be one of ``values``."""
     return _string(
-        pa.Check.isin(values, error="one of " + ", ".join(values)),
+        pa.Check.isin(
+            values,
+            error=expect(
+                "one of " + ", ".join(values), f"{_list_ja(values)} のいずれか"
+            ),
+        ),
         nullable=nullable,
     )
 
@@ -100,17 +124,21 @@ def _integer(
     """A whole-number column, optionally bounded (inclusive)."""
     checks = []
     if low is not None and high is not None:
-        checks.append(pa.Check.in_range(low, high, error=f"between {low} and {high}"))
+        error = expect(f"between {low} and {high}", f"{low}から{high}までの整数")
+        checks.append(pa.Check.in_range(low, high, error=error))
     elif low is not None:
-        checks.append(pa.Check.ge(low, error=f"a number >= {low}"))
-    return pa.Column("Int64", checks, nullable=nullable, description="a whole number")
+        checks.append(
+            pa.Check.ge(low, error=expect(f"a number >= {low}", f"{low}以上の数"))
+        )
+    description = expect("a whole number", "整数")
+    return pa.Column("Int64", checks, nullable=nullable, description=description)
 
 
 def _flag(nullable: bool = False) -> pa.Column:
     """A 0/1 column."""
     return pa.Column(
         "Int64",
-        pa.Check.isin([0, 1], error="0 or 1"),
+        pa.Check.isin([0, 1], error=expect("0 or 1", "0 または 1")),
         nullable=nullable,
         description="0 or 1",
     )
@@ -121,9 +149,16 @@ def _year(nullable: bool = False) -> pa.Column:
     low, high = YEAR_RANGE
     return pa.Column(
         "Int64",
-        pa.Check.in_range(low, high, error=f"a fiscal year between {low} and {high}"),
+        pa.Check.in_range(
+            low,
+            high,
+            error=expect(
+                f"a fiscal year between {low} and {high}",
+                f"{low}から{high}までの年度",
+            ),
+        ),
         nullable=nullable,
-        description="a fiscal year such as 2024",
+        description=expect("a fiscal year such as 2024", "2024 のような年度"),
     )
 
 
@@ -135,7 +170,8 @@ def _is_date(values: pd.Series) -> pd.Series:
 
 def _date(nullable: bool = False) -> pa.Column:
     """A date written YYYY-MM-DD."""
-    check = pa.Check(_is_date, error="a date written YYYY-MM-DD")
+    error = expect("a date written YYYY-MM-DD", "YYYY-MM-DD の形の日付")
+    check = pa.Check(_is_date, error=error)
     return _string(check, nullable=nullable)
 
 
@@ -143,7 +179,9 @@ def _timestamp() -> pa.Column:
     """A local time written YYYY-MM-DD HH:MM, or empty."""
     parsed = pa.Check(
         lambda s: pd.to_datetime(s, format="%Y-%m-%d %H:%M", errors="coerce").notna(),
-        error="a local time written YYYY-MM-DD HH:MM",
+        error=expect(
+            "a local time written YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM の形の日時"
+        ),
     )
     return _string(parsed, nullable=True)
 
@@ -154,15 +192,26 @@ def _geometry(kinds: tuple[str, ...]) -> pa.Column:
     return pa.Column(
         None,
         [
-            pa.Check(lambda s: ~s.is_empty, error="a non-empty geometry"),
-            pa.Check(lambda s: s.is_valid, error="a valid geometry"),
             pa.Check(
-                lambda s: s.geom_type.isin(kinds), error="a " + " or ".join(kinds)
+                lambda s: ~s.is_empty,
+                error=expect("a non-empty geometry", "空でない形状（ジオメトリ）"),
+            ),
+            pa.Check(
+                lambda s: s.is_valid,
+                error=expect("a valid geometry", "正しい形状（ジオメトリ）"),
+            ),
+            pa.Check(
+                lambda s: s.geom_type.isin(kinds),
+                error=expect("a " + " or ".join(kinds), f"{_list_ja(kinds)} の形状"),
             ),
             pa.Check(
                 lambda s: _inside_box(s),
-                error=f"longitude {lon0:g}..{lon1:g} and latitude {lat0:g}..{lat1:g}"
-                " (EPSG:4326 degrees, longitude first)",
+                error=expect(
+                    f"longitude {lon0:g}..{lon1:g} and latitude {lat0:g}..{lat1:g}"
+                    " (EPSG:4326 degrees, longitude first)",
+                    f"経度 {lon0:g}〜{lon1:g}・緯度 {lat0:g}〜{lat1:g} の範囲の座標"
+                    "（EPSG:4326、経度が先）",
+                ),
             ),
         ],
         nullable=False,
@@ -186,9 +235,14 @@ def _schema(columns: dict, unique: list[str] | None = None) -> pa.DataFrameSchem
 
 # --- the files ------------------------------------------------------------
 
-_WARD_CODE = (r"^\d{5}$", "a 5-digit municipality code such as 43105")
-_DISTRICT_CODE = (r"^D\d{2,}$", "a district code such as D01")
-_SOURCE = _code(r"^\S+$", "a source_id without spaces")
+_WARD_CODE = (
+    r"^\d{5}$",
+    "a 5-digit municipality code such as 43105",
+    "43105 のような5桁の市区町村コード",
+)
+_DISTRICT_CODE = (r"^D\d{2,}$", "a district code such as D01", "D01 のような校区コード")
+_NO_SPACES = "空白を含まないID"
+_SOURCE = _code(r"^\S+$", "a source_id without spaces", "空白を含まない出典ID")
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "meta": _schema(
@@ -204,10 +258,20 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "sources": _schema(
         {
-            "source_id": _code(r"^\S+$", "a source_id without spaces", unique=True),
+            "source_id": _code(
+                r"^\S+$",
+                "a source_id without spaces",
+                "空白を含まない出典ID",
+                unique=True,
+            ),
             "title_ja": _text(False),
             "publisher_ja": _text(),
-            "url": _code(r"^https?://\S+$", "a web address (http...)", nullable=True),
+            "url": _code(
+                r"^https?://\S+$",
+                "a web address (http...)",
+                "http で始まるウェブアドレス",
+                nullable=True,
+            ),
             "licence": _text(),
             "credit_ja": _text(),
             "as_of": _date(nullable=True),
@@ -276,9 +340,13 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "indicator_id": _code(),
             "level": _choice(LEVELS),
-            "area_code": _code(r"^\S+$", "an area code without spaces"),
+            "area_code": _code(
+                r"^\S+$", "an area code without spaces", "空白を含まない地域コード"
+            ),
             "fiscal_year": _year(),
-            "value": pa.Column("float64", nullable=True, description="a number"),
+            "value": pa.Column(
+                "float64", nullable=True, description=expect("a number", "数値")
+            ),
             "missing_reason": _choice(MISSING_REASONS, nullable=True),
             "status": _choice(STATUSES),
             "as_of": _date(),
@@ -305,7 +373,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "name_ja": _text(False),
             "name_en": _text(False),
             "symbol": _choice(SYMBOLS),
-            "color": _code(r"^#[0-9a-fA-F]{6}$", "a colour written #rrggbb"),
+            "color": _code(
+                r"^#[0-9a-fA-F]{6}$", "a colour written #rrggbb", "#rrggbb の形の色"
+            ),
         }
     ),
     "hazards": _schema(
@@ -314,12 +384,19 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "order": _integer(0),
             "name_ja": _text(False),
             "name_en": _text(False),
-            "column": _code(r"^hazard_[a-z0-9_]+$", "hazard_<hazard_id>", unique=True),
+            "column": _code(
+                r"^hazard_[a-z0-9_]+$",
+                "hazard_<hazard_id>",
+                "hazard_<災害ID> の形の列名",
+                unique=True,
+            ),
         }
     ),
     "facilities": _schema(
         {
-            "facility_id": _code(r"^\S+$", "an id without spaces", unique=True),
+            "facility_id": _code(
+                r"^\S+$", "an id without spaces", _NO_SPACES, unique=True
+            ),
             "category_id": _code(),
             "name_ja": _text(False),
             "address_ja": _text(),
@@ -340,17 +417,21 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "towns": _schema(
         {
-            "town_id": _code(r"^\S+$", "an id without spaces", unique=True),
+            "town_id": _code(r"^\S+$", "an id without spaces", _NO_SPACES, unique=True),
             "town_ja": _text(False),
             "koaza_ja": _text(),
             "lat": pa.Column(
                 "float64",
-                pa.Check.in_range(LONLAT_BOX[1], LONLAT_BOX[3], error="a latitude"),
+                pa.Check.in_range(
+                    LONLAT_BOX[1], LONLAT_BOX[3], error=expect("a latitude", "緯度")
+                ),
                 description="a number",
             ),
             "lon": pa.Column(
                 "float64",
-                pa.Check.in_range(LONLAT_BOX[0], LONLAT_BOX[2], error="a longitude"),
+                pa.Check.in_range(
+                    LONLAT_BOX[0], LONLAT_BOX[2], error=expect("a longitude", "経度")
+                ),
                 description="a number",
             ),
             "district_code": _code(*_DISTRICT_CODE, nullable=True),
@@ -360,7 +441,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "initiatives": _schema(
         {
-            "initiative_id": _code(r"^\S+$", "an id without spaces", unique=True),
+            "initiative_id": _code(
+                r"^\S+$", "an id without spaces", _NO_SPACES, unique=True
+            ),
             "district_code": _code(*_DISTRICT_CODE, nullable=True),
             "goal_id": _code(),
             "fiscal_year": _year(),
@@ -415,7 +498,18 @@ def check_crs(frame, file: str) -> list[Problem]:
     if frame.crs is not None and CRS(frame.crs).equals(CRS("EPSG:4326")):
         return []
     found = "no CRS" if frame.crs is None else str(frame.crs.to_string())
-    return [Problem(file, None, "crs", "EPSG:4326 (longitude, latitude)", found)]
+    found_ja = "CRSの定義なし" if frame.crs is None else f"「{found}」"
+    return [
+        Problem(
+            file,
+            None,
+            "crs",
+            "EPSG:4326 (longitude, latitude)",
+            found,
+            "座標参照系 EPSG:4326（経度・緯度）",
+            found_ja,
+        )
+    ]
 
 
 def _coerce(
@@ -474,24 +568,57 @@ def problems_from(
 
 
 def _problem(case, file: str, first_row: int, schema) -> Problem:
-    """One failure case as a problem."""
+    """One failure case as a problem, in English and Japanese."""
     row = None if pd.isna(case.index) else int(case.index) + first_row
     column = case.column if isinstance(case.column, str) else None
     check = str(case.check)
+    shown, shown_ja = _shown(case), _shown_ja(case)
 
     if check == "column_in_dataframe":
         name = str(case.failure_case)
-        return Problem(file, None, name, f"a column named '{name}'", "no such column")
+        return Problem(
+            file,
+            None,
+            name,
+            f"a column named '{name}'",
+            "no such column",
+            f"「{name}」という名前の列",
+            "その列がありません",
+        )
     if check == "not_nullable" and column == "geometry":
-        return Problem(file, row, column, "a geometry", "a feature without geometry")
+        return Problem(
+            file,
+            row,
+            column,
+            "a geometry",
+            "a feature without geometry",
+            "形状（ジオメトリ）",
+            "形状のない地物",
+        )
     if check.startswith(("coerce_dtype", "dtype(")):
-        description = schema.columns[column].description if column else None
-        return Problem(file, row, column, description or check, _shown(case))
+        described = schema.columns[column].description if column else None
+        expected = described or check
+        return Problem(
+            file, row, column, expected, shown, _expected_ja(expected), shown_ja
+        )
     if check == "not_nullable":
-        return Problem(file, row, column, "a value", "an empty cell")
+        return Problem(file, row, column, "a value", "an empty cell", "値", "空欄")
     if check == "field_uniqueness":
-        return Problem(file, row, column, "a value not used above", _shown(case))
-    return Problem(file, row, column, check, _shown(case))
+        return Problem(
+            file,
+            row,
+            column,
+            "a value not used above",
+            shown,
+            "上の行で使われていない値",
+            f"{shown_ja}（上の行と重複）",
+        )
+    return Problem(file, row, column, check, shown, _expected_ja(check), shown_ja)
+
+
+def _expected_ja(english: str) -> str:
+    """The Japanese of a check's "expected" text (the English if unknown)."""
+    return EXPECTED_JA.get(english, english)
 
 
 def _duplicate_keys(cases: pd.DataFrame, file: str, first_row: int) -> list[Problem]:
@@ -509,6 +636,8 @@ def _duplicate_keys(cases: pd.DataFrame, file: str, first_row: int) -> list[Prob
                 columns,
                 f"one row per {columns.replace('+', ', ')}",
                 f"a second row for ({key})",
+                f"{columns.replace('+', '・')} ごとに1行",
+                f"（{key}）の2行目（重複）",
             )
         )
     return problems
@@ -522,6 +651,27 @@ def _shown(case) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "an empty cell"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _shown_ja(case) -> str:
+    """The failing cell in Japanese: quoted text, 空欄, or a geometry in words."""
+    value = case.failure_case
+    if isinstance(value, shapely.Geometry):
+        return _describe_geometry_ja(value)
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "空欄"
+    return quoted_ja(value)
+
+
+def _describe_geometry_ja(geometry: shapely.Geometry) -> str:
+    """A geometry in Japanese words: empty, invalid (with the reason), or where."""
+    kind = geometry.geom_type
+    if geometry.is_empty:
+        return f"空の {kind}"
+    if not geometry.is_valid:
+        return f"不正な {kind}（{shapely.is_valid_reason(geometry)}）"
+    x0, y0, x1, y1 = geometry.bounds
+    return f"x {x0:g}〜{x1:g}、y {y0:g}〜{y1:g} の範囲の {kind}"
 
 
 def _describe_geometry(geometry: shapely.Geometry) -> str:

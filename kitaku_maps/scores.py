@@ -114,3 +114,17 @@ def _goal_row(goal: pd.Series, goal_scores: pd.Series, names: pd.Series) -> dict
         "weakest_ja": names[worst],
         "weakest_score": float(goal_scores[worst]),
     }
+
+
+#: Words for a goal score (mean oriented z-score), from the top.
+SCORE_WORDS = ((0.5, "強み"), (0.2, "やや強み"), (-0.2, "平均的"), (-0.5, "やや弱み"))
+
+
+def score_words(score: float) -> str:
+    """A plain word for a score: 強み, やや強み, 平均的, やや弱み or 弱み."""
+    if score is None or np.isnan(score):
+        return "—"
+    for threshold, words in SCORE_WORDS:
+        if score >= threshold:
+            return words
+    return "弱み"

@@ -68,20 +68,21 @@ def ratio_words(value: float, average: float, label: str) -> str:
     return f"{label}の約{round(ratio * 10)}割"
 
 
-def rank_words(values: pd.Series, area_code: str, count_word: str) -> str:
+def rank_words(values: dict[str, float], area_code: str, count_word: str) -> str:
     """Where one area stands by value, e.g. 「21校区中4番目に高い」.
 
-    ``values`` is indexed by area code. The position is counted from the top
-    in the upper half and from the bottom in the lower half; ties share it.
+    ``values`` maps area codes to values (NaN = missing). The position is
+    counted from the top in the upper half and from the bottom in the lower
+    half; ties share it.
     """
-    present = values.dropna()
-    if area_code not in present.index or len(present) < 2:
+    present = {code: v for code, v in values.items() if not pd.isna(v)}
+    if area_code not in present or len(present) < 2:
         return ""
     value = present[area_code]
     n = len(present)
-    from_top = int((present > value).sum()) + 1
-    from_bottom = int((present < value).sum()) + 1
-    tied = int((present == value).sum()) > 1
+    from_top = sum(v > value for v in present.values()) + 1
+    from_bottom = sum(v < value for v in present.values()) + 1
+    tied = sum(v == value for v in present.values()) > 1
     prefix = f"{n}{count_word}中" + ("同率で" if tied else "")
 
     if from_top <= from_bottom:
@@ -90,39 +91,54 @@ def rank_words(values: pd.Series, area_code: str, count_word: str) -> str:
 
 
 def indicator_sentence(
-    info: pd.Series,
-    table: pd.DataFrame,
-    area_code: str,
-    meta: dict,
+    info: pd.Series, table: pd.DataFrame, area_code: str, meta: dict
 ) -> str:
     """One sentence on an area's value, its ward average and its rank.
 
     ``table`` is :func:`kitaku_maps.karte.indicator_table` of one year.
     """
-    row = table[table["area_code"] == area_code]
-    name, unit, decimals = info["name_ja"], info["unit"], int(info["decimals"])
-    year = table.attrs.get("fiscal_year", "")
-    if row.empty or pd.isna(row["value"].iloc[0]):
-        reason = row["missing_reason"].iloc[0] if len(row) else ""
-        why = MISSING_REASONS_JA.get(str(reason), "データなし")
-        return f"{name}の{year}年度の値はありません（{why}）。"
+    return table_sentences(info, table, meta).get(str(area_code), "")
 
-    value = float(row["value"].iloc[0])
-    values = table.set_index("area_code")["value"]
+
+def table_sentences(info: pd.Series, table: pd.DataFrame, meta: dict) -> dict[str, str]:
+    """:func:`indicator_sentence` for every area of ``table``, by area code."""
+    values = dict(zip(table["area_code"], table["value"], strict=True))
+    reasons = dict(zip(table["area_code"], table["missing_reason"], strict=True))
     if info["level"] == "district":
         label = f"{meta['ward_name_ja']}平均"
-        comparison = ratio_words(value, table["ward_average"].iloc[0], label)
-        count_word = meta["district_term_ja"]
+        average = table["ward_average"].iloc[0] if len(table) else float("nan")
+        count_word, subject = meta["district_term_ja"], info["name_ja"]
     else:
         label = f"{meta['city_name_ja']}平均"
         if info["kind"] == "count":
-            label = f"{meta['city_name_ja']}の{len(table)}区の平均"
-        comparison = ratio_words(value, table["city_average"].iloc[0], label)
-        count_word = "区"
-    subject = name if info["level"] == "district" else f"{meta['ward_name_ja']}の{name}"
-    parts = [f"{subject}は{format_value(value, unit, decimals)}"]
-    parts += [p for p in (comparison, rank_words(values, area_code, count_word)) if p]
-    return "で、".join(parts[:2]) + "".join(f"、{p}" for p in parts[2:]) + "。"
+            wards = int(table["value"].notna().sum())
+            label = f"{meta['city_name_ja']}の{wards}区の平均"
+        average = table["city_average"].iloc[0] if len(table) else float("nan")
+        count_word, subject = "区", f"{meta['ward_name_ja']}の{info['name_ja']}"
+
+    year = table.attrs.get("fiscal_year", "")
+    sentences = {}
+    for code, value in values.items():
+        if pd.isna(value):
+            why = MISSING_REASONS_JA.get(str(reasons[code]), "データなし")
+            sentences[code] = (
+                f"{info['name_ja']}の{year}年度の値はありません（{why}）。"
+            )
+            continue
+        shown = format_value(value, info["unit"], int(info["decimals"]))
+        parts = [f"{subject}は{shown}"]
+        parts += [
+            p
+            for p in (
+                ratio_words(value, average, label),
+                rank_words(values, code, count_word),
+            )
+            if p
+        ]
+        sentences[code] = (
+            "で、".join(parts[:2]) + "".join(f"、{p}" for p in parts[2:]) + "。"
+        )
+    return sentences
 
 
 def change_words(change: float, info: pd.Series, since: str) -> str:

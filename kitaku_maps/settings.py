@@ -36,3 +36,12 @@ DEMO_SEED = 43105
 
 #: Folder (next to the app) Streamlit serves as ``/app/static``.
 STATIC_DIR = PROJECT_ROOT / "static"
+
+#: Whether the app's data-import page may write uploads into DATA_DIR. On by
+#: default for local use; set KITAKU_ALLOW_IMPORT=0 on a shared server.
+ALLOW_IMPORT = os.environ.get("KITAKU_ALLOW_IMPORT", "1").strip().lower() not in (
+    "0",
+    "false",
+    "no",
+    "off",
+)

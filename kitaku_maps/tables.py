@@ -14,6 +14,7 @@ import io
 import logging
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,13 @@ import pandera.pandas as pa
 
 from kitaku_maps._table_areas import AreaMatchers, write_csv_atomic
 from kitaku_maps.bundle import FILES
-from kitaku_maps.errors import DataValidationError, InputFormatError, Problem
+from kitaku_maps.errors import (
+    DataValidationError,
+    InputFormatError,
+    Problem,
+    UnknownDistrictError,
+    quoted_ja,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,12 +111,21 @@ def parse_value(text: object) -> tuple[float | None, str]:
     return float(key.replace(",", "")), ""
 
 
+#: Suffixes read as Excel workbooks.
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+#: The encodings of :data:`ENCODINGS` as a ward officer knows them.
+ENCODING_NAMES_JA = {
+    "utf-8-sig": "UTF-8（BOM付き・なし）",
+    "cp932": "Shift_JIS（CP932）",
+}
+
+
 def read_raw(path: Path, sheet: str | int = 0) -> pd.DataFrame:
     """Read a CSV (encoding detected) or Excel file with every cell as text."""
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl")
-        return frame.fillna("")
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return _read_excel(path, sheet)
 
     data = path.read_bytes()
     for encoding in ENCODINGS:
@@ -120,14 +136,42 @@ def read_raw(path: Path, sheet: str | int = 0) -> pd.DataFrame:
         if "\x00" in text:
             continue
         logger.info("read %s as %s", path.name, encoding)
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        return _read_csv_text(text, path.name)
+
+    tried_ja = "、".join(ENCODING_NAMES_JA[e] for e in ENCODINGS)
     raise InputFormatError(
         f"{path.name}: cannot decode the file; tried encodings {', '.join(ENCODINGS)}"
         " (expected UTF-8, UTF-8 with BOM or CP932). Save it as UTF-8 CSV.",
-        f"{path.name}: 文字コードを判別できません"
-        f"（{'、'.join(ENCODINGS)} を試しました）。"
-        "UTF-8 の CSV で保存し直してください。",
+        f"ファイル {path.name}: 文字コードは {tried_ja} のどれかが必要ですが、"
+        "どれでも読めませんでした（UTF-16 など別の文字コードの可能性があります）。"
+        "Excel で「CSV UTF-8（コンマ区切り）」として保存し直してください。",
     )
+
+
+def _read_csv_text(text: str, file: str) -> pd.DataFrame:
+    """Parse decoded CSV text, every cell as text."""
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputFormatError(
+            f"{file}: expected a CSV table with a header row, found: {error}",
+            f"ファイル {file}: 1行目が見出しの CSV の表が必要ですが、"
+            f"表として読めませんでした（{error}）。",
+        ) from error
+
+
+def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
+    """Read one sheet of an Excel workbook, every cell as text."""
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl")
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as error:
+        raise InputFormatError(
+            f"{path.name}: expected an Excel workbook (.xlsx) with sheet {sheet!r}, "
+            f"found: {error}",
+            f"ファイル {path.name}: Excel ブック（.xlsx）が必要ですが、"
+            f"読み込めませんでした（シート {sheet}、{error}）。",
+        ) from error
+    return frame.fillna("")
 
 
 def header_roles(columns: list[str]) -> dict[str, str]:
@@ -172,6 +216,7 @@ def to_long(raw: pd.DataFrame, file: str, indicator: str | None) -> pd.DataFrame
 def require_columns(roles, columns, file: str, indicator: str | None) -> None:
     """Raise when the indicator or area column is missing."""
     needed = ["area"] if indicator else ["indicator", "area"]
+    found_ja = "ファイルの列は " + "".join(f"「{c}」" for c in columns)
     problems = [
         Problem(
             file,
@@ -179,6 +224,8 @@ def require_columns(roles, columns, file: str, indicator: str | None) -> None:
             role,
             f"a column named one of {', '.join(COLUMN_NAMES[role])}",
             f"the columns {', '.join(map(str, columns))}",
+            f"{ROLES_JA[role]}の列（列名: {'、'.join(COLUMN_NAMES[role])}）",
+            found_ja,
         )
         for role in needed
         if role not in roles
@@ -187,8 +234,18 @@ def require_columns(roles, columns, file: str, indicator: str | None) -> None:
         raise DataValidationError(problems, f"{file}: missing column(s)")
 
 
+#: What each role of :data:`COLUMN_NAMES` is called in Japanese.
+ROLES_JA = {
+    "indicator": "指標",
+    "area": "地域（校区・区）",
+    "year": "年度",
+    "value": "値",
+}
+
 YEAR_EXPECTED = "a fiscal year such as 2024, 2024年度, 令和6年度, R6 or H30"
+YEAR_EXPECTED_JA = "2024、2024年度、令和6年度、R6、H30 のような年度"
 VALUE_EXPECTED = "a number, or a missing marker (blank, -, ―, ＊, *)"
+VALUE_EXPECTED_JA = "数値、または欠測の印（空欄、-、―、＊、*）"
 
 
 def parse_rows(
@@ -199,7 +256,15 @@ def parse_rows(
     long = long.assign(indicator=long["indicator"].map(normalise_id))
     known = long["indicator"].isin(catalogue.index)
     problems = [
-        Problem(file, r.row, "indicator", "a known indicator_id", repr(r.indicator))
+        Problem(
+            file,
+            r.row,
+            "indicator",
+            "a known indicator_id",
+            repr(r.indicator),
+            "指標一覧（indicators.csv）にある指標ID",
+            quoted_ja(r.indicator),
+        )
         for r in long[~known].itertuples()
     ]
 
@@ -210,15 +275,38 @@ def parse_rows(
     problems += year_problems(long, file)
     long, value_problems = parse_values(long, file)
     problems += value_problems
+    long["area_code"], unknown = area_codes(long, areas, file)
+    if len(unknown) == 1 and not problems:
+        raise unknown[0]
+    problems += [error.as_problem() for error in unknown]
     if problems:
         raise DataValidationError(problems, f"{file}: cannot import")
 
-    long["area_code"] = [
-        areas.code_of(r.level, r.area, f"{file}, row {r.row}, column '{r.area_column}'")
-        for r in long.itertuples()
-    ]
     long["kind"] = long["indicator"].map(catalogue["kind"])
     return long.rename(columns={"indicator": "indicator_id"})
+
+
+def area_codes(
+    long: pd.DataFrame, areas: AreaMatchers, file: str
+) -> tuple[list[str | None], list[UnknownDistrictError]]:
+    """The area code of each row (rows of unknown indicators get None).
+
+    Returns the codes and one error per area name that matches no area, so a
+    table with several unknown names reports them all at once.
+    """
+    codes, unknown = [], []
+    for r in long.itertuples():
+        try:
+            known = isinstance(r.level, str)
+            codes.append(
+                areas.code_of(r.level, r.area, file, r.row, str(r.area_column))
+                if known
+                else None
+            )
+        except UnknownDistrictError as error:
+            codes.append(None)
+            unknown.append(error)
+    return codes, unknown
 
 
 def normalise_id(text: object) -> str:
@@ -239,6 +327,8 @@ def year_problems(long: pd.DataFrame, file: str) -> list[Problem]:
             str(r.year_column),
             YEAR_EXPECTED,
             repr(str(r.year)),
+            YEAR_EXPECTED_JA,
+            quoted_ja(r.year),
         )
         for r in bad.itertuples()
     ]
@@ -253,12 +343,27 @@ def parse_values(long: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Prob
         except ValueError:
             number, reason = None, ""
             problems.append(
-                Problem(file, r.row, str(r.value_column), VALUE_EXPECTED, repr(r.value))
+                Problem(
+                    file,
+                    r.row,
+                    str(r.value_column),
+                    VALUE_EXPECTED,
+                    repr(r.value),
+                    VALUE_EXPECTED_JA,
+                    quoted_ja(r.value),
+                )
             )
         numbers.append(np.nan if number is None else number)
         reasons.append(reason)
     return long.assign(number=numbers, missing_reason=reasons), problems
 
+
+#: The Japanese of each check of :data:`RANGE_SCHEMA`, by its name.
+RANGE_JA = {
+    "a count of 0 or more": "0以上の件数",
+    "a percentage from 0 to 100": "0〜100 の割合（%）",
+    "a value of 0 or more": "0以上の値",
+}
 
 RANGE_SCHEMA = pa.DataFrameSchema(
     checks=[
@@ -295,6 +400,8 @@ def range_problems(rows: pd.DataFrame, file: str) -> list[Problem]:
                 str(rows.loc[case.index, "value_column"]),
                 case.check,
                 repr(rows.loc[case.index, "value"]),
+                RANGE_JA.get(case.check, case.check),
+                quoted_ja(rows.loc[case.index, "value"]),
             )
             for case in cases.drop_duplicates("index").itertuples()
         ]
@@ -314,6 +421,9 @@ def duplicate_problems(rows: pd.DataFrame, file: str) -> list[Problem]:
             "one row per indicator, area and year",
             f"a duplicate of row {first[r.Index]} "
             f"({r.indicator_id}, {r.area}, {r.fiscal_year})",
+            "指標・地域・年度ごとに1行",
+            f"{first[r.Index]}行目と同じ指標・地域・年度の行"
+            f"（{r.indicator_id}、{r.area}、{r.fiscal_year}年度）",
         )
         for r in repeated.itertuples()
     ]
@@ -399,7 +509,7 @@ def check_date(as_of: str) -> None:
     if pd.to_datetime(as_of, format="%Y-%m-%d", errors="coerce") is pd.NaT:
         raise InputFormatError(
             f"as-of date: expected YYYY-MM-DD, found {as_of!r}",
-            f"時点の日付は YYYY-MM-DD の形で指定してください（{as_of!r}）。",
+            f"時点の日付: YYYY-MM-DD の形の日付が必要ですが、「{as_of}」でした。",
         )
 
 
@@ -414,6 +524,9 @@ def with_source(sources, source_id, title, as_of, file) -> pd.DataFrame:
             "source_id",
             f"a known source ({', '.join(sources['source_id'])}) or --source-title",
             repr(source_id),
+            f"登録済みの出典ID（{'、'.join(sources['source_id'])}）"
+            "または新しい出典の名前",
+            quoted_ja(source_id),
         )
         raise DataValidationError([problem], f"{file}: unknown source")
     row = dict.fromkeys(SOURCE_COLUMNS, "")

@@ -194,12 +194,14 @@ def offline_page(chromium) -> Iterator[Callable[..., OfflinePage]]:
     contexts = []
 
     def open_page(url: str, width: int = 1280, height: int = 900) -> OfflinePage:
+        """Open ``url`` in a fresh context at the given viewport size."""
         context = chromium.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
         view = OfflinePage(page)
 
         def route(request_route) -> None:
+            """Continue local requests, abort and record the rest."""
             url_requested = request_route.request.url
             if is_local(url_requested):
                 request_route.continue_()

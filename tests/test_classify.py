@@ -115,3 +115,14 @@ def test_diverging_palette_puts_red_on_the_worse_change():
 def test_unknown_direction_is_rejected():
     with pytest.raises(ValueError, match="higher, lower, neutral"):
         palette(5, "best")
+
+
+def test_natural_breaks_are_the_same_on_every_run():
+    values = np.random.default_rng(3).normal(30, 5, 1000)
+
+    first = classify(values, "natural_breaks", k=5)
+    second = classify(values, "natural_breaks", k=5)
+
+    assert first.bins == second.bins
+    assert first.bins[-1] == values.max()
+    assert sum(first.counts) == 1000

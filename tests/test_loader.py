@@ -339,7 +339,7 @@ def test_messages_carry_japanese(mini_copy: Path) -> None:
     with pytest.raises(DataValidationError) as caught:
         load_bundle(mini_copy)
 
-    assert "ファイル「values.csv」 3行目 列「value」" in caught.value.message_ja
+    assert "ファイル values.csv の 3行目、列「value」" in caught.value.message_ja
 
 
 # --- validating one file ----------------------------------------------------

@@ -189,8 +189,14 @@ def test_map_reruns_only_on_a_click():
         pytest.skip("the default bundle is not available")
     (component,) = app.get("component_instance")
 
-    assert json.loads(component.proto.json_args)["returned_objects"] == [
-        "last_active_drawing"
-    ]
+    returned = json.loads(component.proto.json_args)["returned_objects"]
+    assert set(returned) == {"last_active_drawing", "last_object_clicked"}
     assert app.selectbox(key="map_indicator").value == "aging_rate"
     assert "shelter" in app.multiselect(key="map_layers").value
+
+
+def test_a_url_with_only_a_goal_opens_its_first_indicator(page):
+    app = page(goal="health")
+
+    assert app.selectbox(key="map_indicator_goal").value == "health"
+    assert app.selectbox(key="map_indicator").value == "checkup_rate"

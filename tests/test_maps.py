@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from shapely.geometry import box
 
 from kitaku_maps import offline
 from kitaku_maps.cli import main
@@ -18,7 +20,12 @@ from kitaku_maps.maps import (
     web_geometry,
 )
 from kitaku_maps.maps.basemaps import credit_links, tile_templates
-from kitaku_maps.maps.state import default_state
+from kitaku_maps.maps.state import (
+    default_indicator,
+    default_state,
+    state_from_params,
+    state_to_params,
+)
 from tests.map_fixture import EVIL_NAME, make_bundle
 
 URL = re.compile(r"https?://[^\s\"'<>)\\]+")
@@ -88,7 +95,7 @@ def test_legend_shows_unit_class_bounds_counts_and_missing(fixture_bundle, geome
 
     assert "高齢化率（2024年度）" in legend
     assert "単位: %" in legend
-    assert re.search(r"21\.0 – 24\.8.*\(4\)", legend)
+    assert re.search(r"21\.0 – 25\.5.*\(4\)", legend)
     assert legend.count('class="n">(4)') == 5
     assert 'class="m"></i>データなし <span class="n">(1)' in legend
     assert "テスト区平均: 30.0%" in legend
@@ -226,3 +233,52 @@ def test_cli_rejects_a_year_without_values(bundle, tmp_path: Path, capsys):
     assert code == 2
     assert "1900" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_outline_comes_from_the_districts_when_they_tile_the_ward(
+    fixture_bundle, geometry
+):
+    html = render(fixture_bundle, geometry)
+
+    assert geometry.districts_cover_outline
+    assert "seen[k] = seen[k] ? null : [a, b];" in html
+    assert html.count("130.77,32.93") <= 2
+
+
+def test_real_outline_is_drawn_when_districts_do_not_cover_it(fixture_bundle):
+    bigger = fixture_bundle.outline.copy()
+    bigger["geometry"] = [box(130.69, 32.89, 130.78, 32.94)]
+    bundle = replace(fixture_bundle, outline=bigger)
+    geometry = web_geometry(bundle)
+    html = render(bundle, geometry)
+
+    assert not geometry.districts_cover_outline
+    assert "seen[k]" not in html
+    assert "[130.69,32.89]" in html.replace(" ", "")
+
+
+def test_default_indicator_is_the_first_district_share_or_a_featured_one(
+    fixture_bundle,
+):
+    assert default_indicator(fixture_bundle) == "aging_rate"
+
+    marked = fixture_bundle.indicators.assign(featured=[0, 0, 1, 0])
+    assert default_indicator(replace(fixture_bundle, indicators=marked)) == (
+        "checkup_rate"
+    )
+
+
+def test_state_survives_a_round_trip_through_the_url(fixture_bundle):
+    state = state_from_params(
+        fixture_bundle,
+        {
+            "indicator": "checkup_rate",
+            "year": "2023",
+            "from": "2022",
+            "kinds": "welfare",
+        },
+    )
+
+    assert state_from_params(fixture_bundle, state_to_params(state)) == state
+    assert state.view.change_from == 2022
+    assert state.view.shelters.kinds == ("welfare",)

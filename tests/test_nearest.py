@@ -13,6 +13,7 @@ from shapely.geometry import Point
 
 from kitaku_maps import settings
 from kitaku_maps.errors import InputFormatError
+from kitaku_maps.maps.geometry import web_geometry
 from kitaku_maps.nearest import (
     FacilityFinder,
     compute_coverage,
@@ -21,6 +22,8 @@ from kitaku_maps.nearest import (
     opening_status,
     walk_minutes,
 )
+from kitaku_maps.nearest_map import nearest_map
+from kitaku_maps.places import Place
 from tests.nearest_support import assert_same_order_as_geodesic
 
 PORTAL = settings.SOURCE_DATA_DIR / "shelters" / "kumamoto_portal_shelter_20260808.json"
@@ -239,3 +242,17 @@ def test_coverage_on_the_real_bundle_has_a_value_per_district(bundle) -> None:
     assert values["value"].between(0, 100).all()
     catalogued = set(bundle.indicators["indicator_id"])
     assert set(values["indicator_id"]) <= catalogued
+
+
+def test_map_draws_place_answers_and_lines_without_cdn_or_jquery(
+    bundle, finder
+) -> None:
+    place = Place("テスト地点", 32.87, 130.72, source="point")
+    found = finder.nearest(place.lat, place.lon, "shelter", "flood", 3)
+
+    html = nearest_map(bundle, web_geometry(bundle), place, found).get_root().render()
+
+    assert html.count("kitaku-nearest-line") == 3
+    assert html.count("permanent") >= 4
+    assert "$(" not in html, "folium parts needing jQuery would break offline"
+    assert "cdn" not in html.lower()

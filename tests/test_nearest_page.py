@@ -49,7 +49,7 @@ def test_typed_town_and_flood_list_the_three_nearest_suitable(bundle, finder) ->
     assert any(
         "指定避難所" in c.value and "指定緊急避難場所" in c.value for c in app.caption
     )
-    assert dict(app.query_params) | {} == {
+    assert dict(app.query_params) == {
         "category": "shelter",
         "n": "3",
         "hazard": "flood",

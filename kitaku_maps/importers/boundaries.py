@@ -107,11 +107,13 @@ def read_outline(
 
     if len(wards) != 1:
         found = ", ".join(read_wards(path, **options)["ward_code"])
+        with_code = f" with code {ward_code}" if ward_code else ""
+        with_code_ja = f"コード {ward_code} の" if ward_code else ""
         raise _problem_error(
             path.name,
             "ward code",
-            f"exactly one ward{f' with code {ward_code}' if ward_code else ''}",
-            f"codes {found}",
+            (f"exactly one ward{with_code}", f"{with_code_ja}区がちょうど1つ"),
+            (f"codes {found}", f"コード {found.replace(', ', '、')}"),
         )
 
     return wards.reset_index(drop=True)
@@ -137,6 +139,21 @@ def read_districts(
     frame = read_layer(path, assume_crs=assume_crs)
     if outline is not None:
         frame = limit_to_outline(frame, outline)
+        if frame.empty:
+            raise _problem_error(
+                path.name,
+                "geometry",
+                (
+                    "districts lying mostly inside the ward outline",
+                    "区の範囲に重なる校区の形状",
+                ),
+                (
+                    "none (a file without CRS is read as EPSG:4326 longitude, "
+                    "latitude; is its CRS missing or wrong?)",
+                    "0件（CRS のないファイルは経度・緯度 EPSG:4326 "
+                    "として読みます。座標参照系の定義が抜けているか違う可能性があります）",
+                ),
+            )
     name = pick_column(
         frame,
         path.name,
@@ -223,7 +240,8 @@ def limit_to_outline(
 
 
 def _problem_error(
-    file: str, column: str, expected: str, found: str
+    file: str, column: str, expected: tuple[str, str], found: tuple[str, str]
 ) -> DataValidationError:
-    """A DataValidationError with one problem."""
-    return DataValidationError([Problem(file, None, column, expected, found)])
+    """A DataValidationError with one problem; texts are (English, Japanese)."""
+    problem = Problem(file, None, column, expected[0], found[0], expected[1], found[1])
+    return DataValidationError([problem])

@@ -10,7 +10,7 @@ import pandas as pd
 
 from geo.io import matches_pattern, pick_column, read_layer
 from kitaku_maps import settings
-from kitaku_maps.errors import DataValidationError, Problem
+from kitaku_maps.errors import DataValidationError, Problem, quoted_ja
 from kitaku_maps.importers.common import facilities_frame
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,8 @@ def _school_kinds(
                 column or name,
                 f"a school kind ({', '.join(sorted(set(SCHOOL_KINDS)))})",
                 repr(raw.iloc[i]),
+                f"学校の種類（{'、'.join(sorted(set(SCHOOL_KINDS)))}）",
+                quoted_ja(raw.iloc[i]),
             )
             for i in unknown
         ]

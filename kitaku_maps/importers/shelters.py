@@ -94,7 +94,8 @@ def read_portal_shelters(path: Path) -> gpd.GeoDataFrame:
         raise InputFormatError(
             f"{path.name}: expected the portal fields {', '.join(missing)}; "
             f"found: {', '.join(table.columns)}.",
-            f"{path.name}: 必要な項目がありません: {'、'.join(missing)}",
+            f"ファイル {path.name}: 項目 {'、'.join(missing)} が必要ですが、"
+            f"ありませんでした。ファイルの項目: {'、'.join(table.columns)}",
         )
 
     frame = points_from_table(
@@ -111,7 +112,8 @@ def _portal_table(path: Path) -> pd.DataFrame:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputFormatError(
             f"{path}: cannot be read as UTF-8 JSON ({error}).",
-            f"{path}: JSONファイルとして読み込めません。",
+            f"ファイル {Path(path).name}: UTF-8 の JSON が必要ですが、"
+            f"読み込めませんでした（{error}）。",
         ) from error
 
     items = payload.get("items") if isinstance(payload, dict) else payload
@@ -119,7 +121,8 @@ def _portal_table(path: Path) -> pd.DataFrame:
         raise InputFormatError(
             f'{path.name}: expected a JSON list of shelters (or {{"items": [...]}}), '
             "found none.",
-            f"{path.name}: 避難所の一覧（items）が見つかりません。",
+            f"ファイル {path.name}: 避難所の一覧（items）が必要ですが、"
+            "見つかりませんでした。",
         )
     return pd.DataFrame(items).fillna("")
 

@@ -86,13 +86,14 @@ def _read_table(path: Path) -> pd.DataFrame:
     ) as error:
         raise InputFormatError(
             f"{path}: cannot be read as UTF-8 JSON or CSV ({error}).",
-            f"{path}: UTF-8のJSONまたはCSVとして読み込めません。",
+            f"ファイル {path.name}: UTF-8 の JSON か CSV が必要ですが、"
+            f"読み込めませんでした（{error}）。",
         ) from error
 
     records = payload.get("items", payload) if isinstance(payload, dict) else payload
     if not isinstance(records, list) or not records:
         raise InputFormatError(
             f"{path.name}: expected a JSON list of towns, found none.",
-            f"{path.name}: 町丁の一覧が見つかりません。",
+            f"ファイル {path.name}: 町丁の一覧が必要ですが、見つかりませんでした。",
         )
     return pd.DataFrame(records)

@@ -6,12 +6,13 @@ share; ``standalone_html`` turns its result into a file that works offline.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 
 import folium
 
-from kitaku_maps import offline
+from kitaku_maps import offline, settings
 from kitaku_maps.bundle import Bundle
 from kitaku_maps.maps import elements
 from kitaku_maps.maps.basemaps import DEFAULT_BASE_MAP, add_base_map
@@ -70,8 +71,8 @@ def build_map(
 
     fmap = new_map(assets)
     add_base_map(fmap, view.base_map)
-    add_indicator(fmap, layer, bundle, geometry)
-    add_outline_and_labels(fmap, layer, geometry)
+    choropleth = add_indicator(fmap, layer, bundle, geometry)
+    add_outline_and_labels(fmap, layer, geometry, choropleth)
     if facilities is None:
         facilities = facility_points(bundle, view.layers, view.shelters)
     add_facilities(fmap, facilities, assets)
@@ -84,6 +85,8 @@ def build_map(
 
 def new_map(assets: str) -> folium.Map:
     """An empty map loading Leaflet from the installed package, not a CDN."""
+    if assets == "served":
+        vendor_ready()
     fmap = folium.Map(tiles=None, control_scale=True, zoom_control=True)
     fmap.default_js = _links(offline.LEAFLET_JS, assets)
     fmap.default_css = _links(offline.LEAFLET_CSS, assets)
@@ -93,25 +96,31 @@ def new_map(assets: str) -> folium.Map:
 
 def add_indicator(
     fmap: folium.Map, layer: IndicatorLayer, bundle: Bundle, geometry: WebGeometry
-) -> None:
+) -> elements.Choropleth:
     """The areas filled by class; the home ward is outlined on a ward map."""
     areas = areas_of(layer, geometry)
     highlight = str(bundle.meta["ward_code"]) if layer.level == "ward" else None
-    elements.Choropleth(
+    choropleth = elements.Choropleth(
         features_json(layer, areas, highlight),
         layer.colors,
         missing_color(),
         tooltip_parts(layer, bundle),
-    ).add_to(fmap)
+    )
+    choropleth.add_to(fmap)
+    return choropleth
 
 
 def add_outline_and_labels(
-    fmap: folium.Map, layer: IndicatorLayer, geometry: WebGeometry
+    fmap: folium.Map,
+    layer: IndicatorLayer,
+    geometry: WebGeometry,
+    choropleth: elements.Choropleth,
 ) -> None:
     """The ward outline on top, and area names readable without tiles."""
     areas = areas_of(layer, geometry)
     if layer.level != "ward":
-        elements.Outline(geometry.outline_json).add_to(fmap)
+        derive = choropleth.get_name() if geometry.districts_cover_outline else None
+        elements.Outline(geometry.outline_json, derive).add_to(fmap)
     if len(areas.labels) <= MAX_LABELS:
         elements.Labels(areas.labels).add_to(fmap)
 
@@ -133,6 +142,12 @@ def add_facilities(
             element.default_js = _links(offline.CLUSTER_JS, assets)
             element.default_css = _links(offline.CLUSTER_CSS, assets)
         element.add_to(fmap)
+
+
+@functools.cache
+def vendor_ready() -> None:
+    """Copy Leaflet into the app's static folder once per process."""
+    offline.ensure_vendor_assets(settings.STATIC_DIR)
 
 
 def standalone_html(fmap: folium.Map) -> str:

@@ -35,6 +35,8 @@ MAP_CSS = """
 .kitaku-symbol{background:none;border:none}
 .kitaku-popup img{max-width:220px;max-height:160px;display:block;margin-top:4px}
 .kitaku-popup .s{color:#555;font-size:11px}
+@media (max-width:480px){.kitaku-legend{font-size:10px;max-width:160px;padding:4px 6px}
+ .kitaku-label{font-size:10px}}
 """
 
 
@@ -108,6 +110,7 @@ var {{ this.get_name() }} = (function () {
     )
 
     def __init__(self, data: str, colors, missing: str, tip: dict, name="areas"):
+        """Keep the data for the template (already escaped JSON)."""
         super().__init__()
         self._name = name
         self.data = embed_json(data)
@@ -117,23 +120,54 @@ var {{ this.get_name() }} = (function () {
 
 
 class Outline(MacroElement):
-    """A line drawn on top of the areas (the ward outline); not clickable."""
+    """The ward outline drawn on top of the areas; not clickable.
+
+    ``data`` (GeoJSON) is drawn as given, unless ``derive_from`` names a
+    Choropleth: then the outline is derived in the browser from its areas
+    (the edges that belong to exactly one area, i.e. the outer edges of a
+    coverage) and ``data`` is not sent at all.
+    """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
-  interactive: false,
-  style: {color: "#111", weight: 3, fill: false, opacity: 0.9}
-}).addTo({{ this._parent.get_name() }});
+var {{ this.get_name() }} = (function () {
+  var style = {color: "#111", weight: 3, fill: false, opacity: 0.9,
+               interactive: false};
+  {% if not this.derive_from %}
+  return L.geoJSON({{ this.data }}, {interactive: false, style: style})
+    .addTo({{ this._parent.get_name() }});
+  {% else %}
+  var seen = {};
+  function rings(latlngs) {
+    return L.LineUtil.isFlat(latlngs) ? [latlngs] : [].concat.apply([],
+      latlngs.map(rings));
+  }
+  function key(p) { return p.lat.toFixed(6) + "," + p.lng.toFixed(6); }
+  {{ this.derive_from }}.eachLayer(function (layer) {
+    rings(layer.getLatLngs()).forEach(function (ring) {
+      for (var i = 0; i < ring.length; i++) {
+        var a = ring[i], b = ring[(i + 1) % ring.length];
+        var ka = key(a), kb = key(b), k = ka < kb ? ka + "|" + kb : kb + "|" + ka;
+        seen[k] = seen[k] ? null : [a, b];
+      }
+    });
+  });
+  var edges = Object.keys(seen).map(function (k) { return seen[k]; })
+    .filter(Boolean);
+  return L.polyline(edges, style).addTo({{ this._parent.get_name() }});
+  {% endif %}
+})();
 {% endmacro %}
 """
     )
 
-    def __init__(self, data: str):
+    def __init__(self, data: str, derive_from: str | None = None):
+        """Keep the data for the template (already escaped JSON)."""
         super().__init__()
         self._name = "outline"
-        self.data = embed_json(data)
+        self.derive_from = derive_from
+        self.data = "" if derive_from else embed_json(data)
 
 
 class Labels(MacroElement):
@@ -157,6 +191,7 @@ var {{ this.get_name() }} = L.layerGroup(
     )
 
     def __init__(self, points: list[list]):
+        """Keep the data for the template (already escaped JSON)."""
         super().__init__()
         self._name = "labels"
         self.points = script_json(points)
@@ -181,6 +216,7 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
     )
 
     def __init__(self, html: str):
+        """Keep the data for the template (already escaped JSON)."""
         super().__init__()
         self._name = "legend"
         self.html = script_json(html)
@@ -220,6 +256,7 @@ var {{ this.get_name() }} = (function () {
     )
 
     def __init__(self, data: str, svg: str, cluster: bool, name: str):
+        """Keep the data for the template (already escaped JSON)."""
         super().__init__()
         self._name = name
         self.data = embed_json(data)

@@ -21,7 +21,7 @@ from kitaku_maps.bundle import Bundle
 
 logger = logging.getLogger(__name__)
 
-#: Shelter kinds users filter by: id -> (Japanese label, rule on the flags).
+#: Shelter kinds users filter by: id -> Japanese label (rules in ``_kind_mask``).
 SHELTER_KINDS: dict[str, str] = {
     "designated": "指定避難所",
     "emergency_only": "指定緊急避難場所のみ",

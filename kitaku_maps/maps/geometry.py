@@ -12,14 +12,19 @@ import logging
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
-from geo.web import to_web_frame
+from geo.web import WEB_CRS, to_web_frame
 from kitaku_maps import settings
 from kitaku_maps.bundle import Bundle
 
 logger = logging.getLogger(__name__)
+
+#: Largest relative difference of areas for which the districts' union stands
+#: in for the ward outline.
+OUTLINE_MATCH = 0.01
 
 
 @dataclass(frozen=True)
@@ -37,29 +42,60 @@ class WebAreas:
     geometry_json: pd.Series
     labels: list[list]
     bounds: list[list[float]]
+    geometry: np.ndarray
 
 
 @dataclass(frozen=True)
 class WebGeometry:
-    """Districts, the city's wards and the home ward's outline, for the web."""
+    """Districts, the city's wards and the home ward's outline, for the web.
+
+    ``districts_cover_outline`` says the districts tile the ward, so their
+    outer edges can stand in for ``outline_json`` on a district map.
+    """
 
     districts: WebAreas
     wards: WebAreas
     outline_json: str
+    districts_cover_outline: bool
 
 
 def web_geometry(bundle: Bundle) -> WebGeometry:
     """Prepare the bundle's districts, wards and outline for the web map."""
     districts = web_areas(bundle.districts, "district_code")
     wards = web_areas(bundle.wards.sort_values("ward_code"), "ward_code")
-    outline = to_web_frame(
-        bundle.outline,
+    return WebGeometry(
+        districts,
+        wards,
+        outline_json(bundle.outline),
+        covers_outline(districts, bundle.outline),
+    )
+
+
+def outline_json(outline: gpd.GeoDataFrame) -> str:
+    """The home ward's real outline simplified for the web, as GeoJSON."""
+    web = to_web_frame(
+        outline,
         [],
         metric_crs=settings.METRIC_CRS,
         tolerance_m=settings.WEB_SIMPLIFY_METRES,
         decimals=settings.WEB_COORD_DECIMALS,
     )
-    return WebGeometry(districts, wards, outline.to_json(drop_id=True))
+    return web.to_json(drop_id=True)
+
+
+def covers_outline(districts: WebAreas, outline: gpd.GeoDataFrame) -> bool:
+    """Whether the districts cover the ward (areas within ``OUTLINE_MATCH``).
+
+    Then the map may draw the districts' outer edges as the outline: they lie
+    exactly on the districts and cost no bytes.
+    """
+    union = gpd.GeoSeries([shapely.coverage_union_all(districts.geometry)], crs=WEB_CRS)
+    union_area = union.to_crs(settings.METRIC_CRS).area.iloc[0]
+    outline_area = outline.to_crs(settings.METRIC_CRS).area.sum()
+    covered = outline_area > 0 and abs(union_area / outline_area - 1) <= OUTLINE_MATCH
+    if not covered:
+        logger.info("districts cover %.0f of %.0f m²", union_area, outline_area)
+    return bool(covered)
 
 
 def web_areas(
@@ -84,6 +120,7 @@ def web_areas(
         geometry_json=geometry_json,
         labels=_label_points(web),
         bounds=_bounds(web),
+        geometry=web.geometry.values,
     )
 
 

@@ -101,7 +101,7 @@ def state_from_params(bundle: Bundle, params: Mapping[str, str]) -> ExplorerStat
     """Restore the view from URL parameters; anything unknown keeps its default."""
     state = default_state(bundle)
     known = set(bundle.indicators["indicator_id"])
-    indicator_id = params.get("indicator")
+    indicator_id = _indicator_in(bundle, params)
     if indicator_id in known and _level_of(bundle, indicator_id) in MAP_LEVELS:
         state = _with_indicator(bundle, state, indicator_id)
 
@@ -149,6 +149,16 @@ def state_to_params(state: ExplorerState) -> dict[str, str]:
     }
     params.update({key: value for key, value in optional.items() if value})
     return params
+
+
+def _indicator_in(bundle: Bundle, params: Mapping[str, str]) -> str | None:
+    """The URL's indicator, else the first mappable one of the URL's goal."""
+    indicator_id = params.get("indicator")
+    if indicator_id in set(bundle.indicators["indicator_id"]):
+        return indicator_id
+    goal_id = params.get("goal")
+    rows = indicators_of(bundle, goal_id) if goal_id else bundle.indicators.iloc[0:0]
+    return str(rows["indicator_id"].iloc[0]) if len(rows) else None
 
 
 def _with_indicator(

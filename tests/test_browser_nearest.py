@@ -1,0 +1,124 @@
+"""The nearest-shelter page in Chromium with the internet blocked, at phone width."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from kitaku_maps.nearest import FacilityFinder
+from tests.browser_support import map_frame
+
+#: A phone's viewport (CSS pixels).
+PHONE = {"width": 390, "height": 844}
+
+#: Smallest comfortable tap target, CSS pixels.
+MIN_TAP_PX = 40
+
+
+def leaflet_frame(page, timeout_s: float = 120.0):
+    """The frame of the folium map once Leaflet has set it up (paths or not)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames[1:]:
+            try:
+                if frame.locator(".leaflet-container .leaflet-control-zoom").count():
+                    return frame
+            except PlaywrightError:
+                continue  # detached by a rerun
+        page.wait_for_timeout(200)
+    urls = [frame.url for frame in page.frames]
+    raise AssertionError(f"no Leaflet map appeared in any frame: {urls}")
+
+
+def drawn_answers(page, count: int, timeout_s: float = 120.0) -> list[str]:
+    """The rank labels of the map once it draws ``count`` lines to the answers.
+
+    The map remounts when the answers change, so lines and labels are read
+    together and read again when the frame was replaced meanwhile.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        frame = map_frame(page)
+        try:
+            if frame.locator("path.kitaku-nearest-line").count() == count:
+                return frame.locator(".leaflet-tooltip").all_inner_texts()
+        except PlaywrightError:
+            pass  # detached by a rerun; look again
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the map never drew {count} lines to the answers")
+
+
+@pytest.mark.browser
+def test_type_a_town_pick_flood_see_three_listed_and_drawn(
+    streamlit_url, offline_page, bundle
+) -> None:
+    town = bundle.towns[bundle.towns["town_ja"] == "楡木三丁目"].iloc[0]
+    expected = FacilityFinder.from_bundle(bundle).nearest(
+        town.lat, town.lon, "shelter", "flood", 3
+    )
+    view = offline_page(f"{streamlit_url}/nearest", **PHONE)
+    page = view.page
+
+    field = page.get_by_label("町名・住所で探す")
+    field.wait_for(timeout=90_000)
+    field.fill("楡木3丁目")
+    field.press("Enter")
+    page.get_by_role("radio", name="洪水", exact=True).click()
+
+    for rank, facility in enumerate(expected, start=1):
+        heading = page.get_by_role("heading", name=f"{rank}. {facility.name}")
+        heading.wait_for(timeout=60_000)
+        assert heading.is_visible()
+    page.get_by_text(
+        f"{expected[0].direction}へ {expected[0].distance_m:,.0f} m"
+    ).wait_for()
+
+    assert set(drawn_answers(page, 3)) >= {"1", "2", "3"}
+
+    hazard_choice = page.get_by_role("radio", name="洪水", exact=True)
+    assert hazard_choice.bounding_box()["height"] >= MIN_TAP_PX
+    links = page.get_by_role("link", name="地理院地図で開く")
+    assert links.count() == 3
+    assert all(links.nth(i).bounding_box()["height"] >= MIN_TAP_PX for i in range(3))
+    assert "town=" in page.url and "hazard=flood" in page.url
+    assert not view.errors
+    assert all("cyberjapandata.gsi.go.jp" in url for url in view.blocked)
+
+
+@pytest.mark.browser
+def test_phone_location_is_asked_on_a_tap_and_answers(
+    streamlit_url, offline_page, bundle
+) -> None:
+    lat, lon = 32.8700, 130.7200
+    expected = FacilityFinder.from_bundle(bundle).nearest(lat, lon, "shelter", None, 3)
+    view = offline_page(f"{streamlit_url}/nearest", **PHONE)
+    page = view.page
+    page.context.set_geolocation({"latitude": lat, "longitude": lon})
+    page.context.grant_permissions(["geolocation"], origin=streamlit_url)
+
+    button = page.get_by_role("button", name="現在地から探す")
+    button.wait_for(timeout=90_000)
+    assert button.bounding_box()["height"] >= MIN_TAP_PX
+    button.click()
+
+    page.get_by_role("heading", name="現在地 から近い順").wait_for(timeout=60_000)
+    page.get_by_role("heading", name=f"1. {expected[0].name}").wait_for()
+    assert f"lat={lat:.6f}" in page.url
+    assert not view.errors
+
+
+@pytest.mark.browser
+def test_tapping_the_map_chooses_the_place(streamlit_url, offline_page) -> None:
+    view = offline_page(f"{streamlit_url}/nearest?hazard=earthquake")
+    page = view.page
+    page.get_by_text("町名を入力するか").first.wait_for(timeout=90_000)
+
+    frame = leaflet_frame(page)
+    frame.locator(".leaflet-container").click(position={"x": 200, "y": 200})
+
+    page.get_by_role("heading", name="1.", exact=False).first.wait_for(timeout=60_000)
+    assert page.get_by_text("地図の地点").first.is_visible()
+    assert "lat=" in page.url and "lon=" in page.url
+    assert set(drawn_answers(page, 3)) >= {"1", "2", "3"}
