@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages.analysis_views import pick, pick_year
 from app_pages.downloads import figure_download, layer_download, table_downloads
+from geo.errors import GeoInputError
 from kitaku_maps import analysis, charts, karte, small_counts
 from kitaku_maps.bundle import Bundle
 
@@ -26,7 +27,14 @@ def spatial_view(bundle: Bundle) -> None:
     if year is None:
         return
     info = karte.indicator_info(bundle, indicator_id)
-    moran, layer = analysis.spatial_pattern(bundle, indicator_id, year)
+    try:
+        moran, layer = analysis.spatial_pattern(bundle, indicator_id, year)
+    except GeoInputError:
+        st.info(
+            f"値のある{bundle.meta['district_term_ja']}が少ない（4つ未満）ため、"
+            "この指標・年度の地域的な偏りは計算できません。"
+        )
+        return
     count = moran.n
     term = bundle.meta["district_term_ja"]
 

@@ -37,7 +37,7 @@ def choose_district(bundle: Bundle) -> str:
     return code
 
 
-def show_scorecard(scorecard: pd.DataFrame, bundle: Bundle) -> None:
+def show_scorecard(scorecard: pd.DataFrame, bundle: Bundle, code: str) -> None:
     """The 7 goals: mean standardised score with strongest and weakest indicator."""
     ward = bundle.meta["ward_name_ja"]
     st.subheader("7つの重点目標のスコアカード")
@@ -65,6 +65,7 @@ def show_scorecard(scorecard: pd.DataFrame, bundle: Bundle) -> None:
         hide_index=True,
         column_config={"スコア": st.column_config.NumberColumn(format="%+.2f")},
     )
+    table_downloads(frame, f"scorecard_{code}", key=f"scorecard-{code}")
 
 
 def show_goal(bundle: Bundle, profile: pd.DataFrame, goal_id: str, code: str) -> None:
@@ -152,7 +153,7 @@ def main() -> None:
     st.title(f"{name}{bundle.meta['district_term_ja']}カルテ")
 
     profile = karte.district_profile(bundle, code)
-    show_scorecard(scores.goal_scorecard(bundle, code), bundle)
+    show_scorecard(scores.goal_scorecard(bundle, code), bundle, code)
 
     st.subheader("重点目標ごとの指標")
     goals = bundle.goals.sort_values("order")

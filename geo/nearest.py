@@ -130,10 +130,10 @@ class NearestIndex:
         """Return the geodesic azimuths (0-360 degrees) from (lon, lat) to points."""
         # One scalar call per point: far cheaper than the array call for a few.
         azimuths = [
-            _GEOD.inv(lon, lat, self.lons[p], self.lats[p])[0]
-            for p in np.asarray(positions, dtype=int)
+            _GEOD.inv(lon, lat, self.lons[p], self.lats[p])[0] % 360.0
+            for p in np.asarray(positions, dtype=int).tolist()
         ]
-        return np.mod(np.asarray(azimuths, dtype=float), 360.0)
+        return np.array(azimuths, dtype=float)
 
     def subset(self, mask: np.ndarray) -> tuple[np.ndarray, NearestIndex]:
         """Return the positions kept by ``mask`` and an index of them.

@@ -24,6 +24,8 @@ How the averages are computed (the ward would compute them the same way):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,8 @@ from kitaku_maps.errors import KitakuError, UnknownDistrictError
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 #: First fiscal year of the community-development policy (令和6年度), the
 #: baseline that changes are measured from.
 POLICY_BASELINE_YEAR = 2024
@@ -41,6 +45,7 @@ POLICY_BASELINE_YEAR = 2024
 #: Indicator kinds whose averages are population-weighted (not summed).
 RATE_KINDS = ("rate", "share", "survey")
 
+#: Columns of :func:`indicator_table`, in order.
 TABLE_COLUMNS = [
     "area_code",
     "name_ja",
@@ -75,7 +80,7 @@ def indicator_info(bundle: Bundle, indicator_id: str) -> pd.Series:
     if indicator_id not in by_id:
         known = bundle.indicators["indicator_id"].tolist()
         raise UnknownIndicatorError(indicator_id, known)
-    return by_id[indicator_id]
+    return by_id[indicator_id].copy()
 
 
 def _catalogue_by_id(bundle: Bundle) -> dict[str, pd.Series]:
@@ -130,7 +135,7 @@ _MEMO: dict[int, tuple[pd.DataFrame, dict]] = {}
 MEMO_BUNDLES = 4
 
 
-def memoised(bundle: Bundle, key: str, compute):
+def memoised(bundle: Bundle, key: str, compute: Callable[[Bundle], T]) -> T:
     """``compute(bundle)`` once per bundle and key (results are read-only)."""
     cached = _MEMO.get(id(bundle.values))
     if cached is None or cached[0] is not bundle.values:
@@ -147,6 +152,7 @@ def _values_by_indicator(bundle: Bundle) -> dict:
     """The bundle's values grouped by (indicator, level), computed once."""
 
     def split(bundle: Bundle) -> dict:
+        """Group the values once; area codes as text."""
         values = bundle.values.assign(area_code=bundle.values["area_code"].astype(str))
         return dict(iter(values.groupby(["indicator_id", "level"])))
 
@@ -157,7 +163,7 @@ def years_of(bundle: Bundle, indicator_id: str) -> list[int]:
     """Fiscal years with at least one value of the indicator at its own level."""
     level = indicator_info(bundle, indicator_id)["level"]
     frame = area_values(bundle, indicator_id, level)
-    return sorted(int(y) for y in frame.loc[frame["value"].notna(), "fiscal_year"])
+    return sorted({int(y) for y in frame.loc[frame["value"].notna(), "fiscal_year"]})
 
 
 def latest_year(bundle: Bundle, indicator_id: str) -> int | None:
@@ -190,11 +196,6 @@ def rank_values(values: pd.Series, better: str) -> pd.Series:
     return ranks.astype("Int64")
 
 
-def value_order(values: pd.Series) -> pd.Series:
-    """Position by value, 1 = highest, whatever is better (ties share)."""
-    return values.rank(method="min", ascending=False).astype("Int64")
-
-
 def indicator_table(
     bundle: Bundle, indicator_id: str, fiscal_year: int
 ) -> pd.DataFrame:
@@ -213,7 +214,9 @@ def indicator_table(
     return copy
 
 
-def _indicator_table(bundle: Bundle, indicator_id: str, fiscal_year: int):
+def _indicator_table(
+    bundle: Bundle, indicator_id: str, fiscal_year: int
+) -> pd.DataFrame:
     """Compute the table of :func:`indicator_table`."""
     info = indicator_info(bundle, indicator_id)
     level = str(info["level"])
@@ -237,7 +240,9 @@ def _indicator_table(bundle: Bundle, indicator_id: str, fiscal_year: int):
     return table[TABLE_COLUMNS]
 
 
-def _published(bundle: Bundle, indicator_id: str, level: str, code, year: int):
+def _published(
+    bundle: Bundle, indicator_id: str, level: str, code: str, year: int
+) -> float:
     """The value in ``values.csv`` for one area and year, or NaN."""
     frame = area_values(bundle, indicator_id, level, year)
     hit = frame.loc[frame["area_code"] == str(code), "value"].dropna()
@@ -415,6 +420,7 @@ def _profile_row(bundle: Bundle, info: pd.Series, code: str, goal_ja: str) -> di
         "kind": info["kind"],
         "better": info["better"],
         "is_ward_figure": level != "district",
+        "small_count": bool(int(info.get("small_count") or 0)),
         "survey_question_ja": info.get("survey_question_ja", ""),
     }
     key = f"profile-{indicator_id}"

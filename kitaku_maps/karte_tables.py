@@ -90,6 +90,8 @@ def _note(row: pd.Series, meta: dict) -> str:
         notes.append(f"{meta['ward_name_ja']}全体の値（{term}別の値なし）")
     if row["kind"] == "survey":
         notes.append("市民アンケート")
+    if row.get("small_count"):
+        notes.append("件数が少なく年ごとの変動が大きい（比較・分析で千人あたりを参照）")
     if row.get("status") == "demo":
         notes.append("デモ値")
     return "・".join(notes)

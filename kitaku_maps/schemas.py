@@ -307,6 +307,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "source_id": _SOURCE,
             "requested_by_council": _flag(),
             "to_be_dropped": _flag(),
+            "featured": _flag(),
             "notes": _text(),
         }
     ),

@@ -20,6 +20,7 @@ from kitaku_maps.bundle import Bundle
 
 logger = logging.getLogger(__name__)
 
+#: Columns of :func:`goal_scorecard`, in order.
 SCORECARD_COLUMNS = [
     "goal_id",
     "title_ja",

@@ -22,6 +22,7 @@ UNSTABLE_BELOW = 10
 #: Confidence level of the intervals.
 CONFIDENCE = 0.95
 
+#: Columns of :func:`rates_per_thousand`, in order.
 RATE_COLUMNS = [
     "area_code",
     "name_ja",
@@ -35,7 +36,9 @@ RATE_COLUMNS = [
 ]
 
 
-def poisson_interval(count: np.ndarray, confidence: float = CONFIDENCE):
+def poisson_interval(
+    count: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Garwood) interval of a Poisson mean for each observed count."""
     count = np.asarray(count, dtype=float)
     alpha = 1.0 - confidence
@@ -72,7 +75,12 @@ def rates_per_thousand(
     return _with_rates(frame, counts, person_years, years)
 
 
-def _with_rates(frame, counts, person_years, years) -> pd.DataFrame:
+def _with_rates(
+    frame: pd.DataFrame,
+    counts: np.ndarray,
+    person_years: np.ndarray,
+    years: np.ndarray,
+) -> pd.DataFrame:
     """Add rate, interval and flag columns to ``frame``."""
     frame = frame.copy()
     frame["count"] = np.where(years > 0, counts, np.nan)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -83,6 +84,11 @@ def test_type_a_town_pick_flood_see_three_listed_and_drawn(
     assert links.count() == 3
     assert all(links.nth(i).bounding_box()["height"] >= MIN_TAP_PX for i in range(3))
     assert "town=" in page.url and "hazard=flood" in page.url
+
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="印刷用の避難所メモ").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") == 1
     assert not view.errors
     assert all("cyberjapandata.gsi.go.jp" in url for url in view.blocked)
 

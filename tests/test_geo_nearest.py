@@ -91,3 +91,13 @@ def test_bad_input_says_what_was_expected() -> None:
     index = NearestIndex([130.7, 130.71], [32.87, 32.88], METRIC)
     with pytest.raises(GeoInputError, match="mask of 2 booleans"):
         index.query(130.7, 32.87, mask=[True])
+
+
+def test_large_k_returns_every_point_in_order(points) -> None:
+    lons, lats = points
+    index = NearestIndex(lons, lats, METRIC)
+
+    found = index.query(130.7, 32.87, k=5000)
+
+    assert sorted(found.positions) == list(range(len(lons)))
+    assert np.all(np.diff(found.distances_m) >= 0)

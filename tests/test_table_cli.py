@@ -52,3 +52,21 @@ def test_unknown_indicator_exits_with_a_message(capsys):
 
     assert code == 2
     assert "no_such_thing" in err and "aging_rate" in err
+
+
+def test_default_dataset_table_matches_what_the_chart_page_uses(capsys, bundle):
+    district_level = bundle.indicators[bundle.indicators["level"] == "district"]
+    indicator_id = str(district_level["indicator_id"].iloc[0])
+    year = karte.latest_year(bundle, indicator_id)
+
+    code = main(["table", "--indicator", indicator_id, "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    expected = karte.indicator_table(bundle, indicator_id, year)
+
+    assert code == 0 and document["fiscal_year"] == year
+    assert len(document["rows"]) == len(bundle.districts)
+    for row, (_, want) in zip(document["rows"], expected.iterrows(), strict=True):
+        assert row["area_code"] == want["area_code"]
+        assert row["value"] == pytest.approx(want["value"])
+        assert row["rank"] == want["rank"]
+        assert row["ward_average"] == pytest.approx(want["ward_average"])
