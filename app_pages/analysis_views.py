@@ -166,10 +166,15 @@ def _second_indicator_first(bundle: Bundle, key: str) -> None:
 def heat_view(bundle: Bundle) -> None:
     """Districts by indicators, standardised and grouped by goal."""
     table = analysis.heat_table(bundle)
+    neutral = [c for c in table.columns if c.endswith(analysis.NEUTRAL_MARK)]
+    directed = [c for c in table.columns if c not in neutral]
     st.caption(
         f"各指標を全{_term(bundle)}の中で標準化した値（平均0、標準偏差1）。"
-        "良し悪しの向きがある指標は、高いほど良い向き（青）にそろえています。"
+        "良し悪しの向きがある指標は、高いほど良い向きにそろえ、青が良い・赤が課題です。"
+        f"「{analysis.NEUTRAL_MARK}」の指標は良し悪しを示さず、紫が高い・橙が低いです。"
     )
-    styled = table.style.background_gradient(cmap="RdBu", vmin=-2, vmax=2, axis=None)
-    st.dataframe(styled.format("{:.2f}", na_rep="—"))
+    styled = table.style.background_gradient(
+        cmap="RdBu", vmin=-2, vmax=2, subset=directed
+    ).background_gradient(cmap="PuOr", vmin=-2, vmax=2, subset=neutral)
+    st.dataframe(styled.format("{:.2f}", na_rep="—"), height=35 * (len(table) + 1) + 3)
     table_downloads(table.reset_index(), "heat_table", key="heat")

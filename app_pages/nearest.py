@@ -112,9 +112,15 @@ def choose_what(bundle, finder) -> tuple[str, str | None, int]:
             key="nearest_hazard",
         )
         st.caption("　".join(SHELTER_KINDS_JA))
+        if hazard not in (None, ANY_HAZARD) and finder.shelters_without_hazards:
+            st.caption(
+                f"対応する災害の種類が登録されていない避難所が"
+                f"{finder.shelters_without_hazards}か所あります。"
+                "「災害を問わない」を選ぶと表示されます。"
+            )
 
-    count = int(st.query_params.get("n", DEFAULT_COUNT))
-    n = st.number_input("表示する数", 1, 10, min(max(count, 1), 10), key="nearest_n")
+    count = parts.count_from_params(st.query_params, DEFAULT_COUNT)
+    n = st.number_input("表示する数", 1, 10, count, key="nearest_n")
     return category, hazard, int(n)
 
 

@@ -102,6 +102,14 @@ def place_from_params(params, matcher: TownMatcher) -> Place | None:
     return point_place(lat, lon)
 
 
+def count_from_params(params, default: int, most: int = 10) -> int:
+    """Return the ``n`` URL parameter as 1..``most``, or ``default`` if unreadable."""
+    try:
+        return min(max(int(params.get("n", default)), 1), most)
+    except ValueError:
+        return default
+
+
 def point_place(lat: float, lon: float, name: str = "") -> Place:
     """Return a place that is only a point (lat, lon degrees)."""
     return Place(

@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 #: Fewest districts with both values for a correlation to be shown.
 MIN_PAIRS = 5
 
+#: Ending of heat-table column names of indicators without a good direction.
+NEUTRAL_MARK = "（向きなし）"
+
 
 def indicators_of_level(bundle: Bundle, level: str) -> pd.DataFrame:
     """Catalogue rows of one level that have values, in goal and catalogue order."""
@@ -104,7 +107,7 @@ def heat_table_computed(bundle: Bundle) -> pd.DataFrame:
     """Districts (rows, by name) x indicators, standardised, grouped by goal.
 
     Oriented scores (higher is better) for indicators with a direction; plain
-    z-scores for neutral ones, whose column names end in 「（向きなし）」.
+    z-scores for neutral ones, whose column names end in :data:`NEUTRAL_MARK`.
     Column names are 「目標｜指標」, ordered by goal then catalogue order.
     """
     frame = scores.standardised_scores(bundle, include_neutral=True)
@@ -113,7 +116,7 @@ def heat_table_computed(bundle: Bundle) -> pd.DataFrame:
     labels = {}
     for indicator_id in frame.columns:
         info = catalogue.loc[indicator_id]
-        mark = "（向きなし）" if info["better"] == "neutral" else ""
+        mark = NEUTRAL_MARK if info["better"] == "neutral" else ""
         labels[indicator_id] = f"{goals[info['goal_id']]}｜{info['name_ja']}{mark}"
     names = karte.areas(bundle, "district").set_index("area_code")["name_ja"]
     frame = frame.rename(columns=labels)

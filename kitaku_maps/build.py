@@ -22,6 +22,7 @@ import pandas as pd
 from geo.errors import GeoInputError
 from geo.io import write_geojson, write_text_atomic
 from kitaku_maps import catalogue, demo, settings
+from kitaku_maps._demo_values import sort_values
 from kitaku_maps.bundle import FILES
 from kitaku_maps.errors import InputFormatError
 from kitaku_maps.importers import (
@@ -46,6 +47,7 @@ from kitaku_maps.importers.common import (
     write_csv,
 )
 from kitaku_maps.importers.sources import credits_table, sources_markdown
+from kitaku_maps.nearest import compute_coverage
 
 logger = logging.getLogger(__name__)
 
@@ -187,15 +189,26 @@ def _statistics(
     facilities: gpd.GeoDataFrame,
     seed: int,
 ) -> dict[str, pd.DataFrame]:
-    """The demonstration and computed statistics (see :mod:`kitaku_maps.demo`)."""
-    return demo.make_statistics(
-        districts,
-        wards,
-        pd.DataFrame(towns.drop(columns="geometry")),
-        facilities.reset_index(drop=True),
-        catalogue.indicators(),
-        seed,
+    """The demonstration and computed statistics (see :mod:`kitaku_maps.demo`).
+
+    Shelter coverage (:func:`kitaku_maps.nearest.compute_coverage`) is computed
+    from the real shelters and town points and added to the values.
+    """
+    town_table = pd.DataFrame(towns.drop(columns="geometry"))
+    facilities = facilities.reset_index(drop=True)
+    statistics = demo.make_statistics(
+        districts, wards, town_table, facilities, catalogue.indicators(), seed
     )
+
+    coverage = compute_coverage(
+        town_table, facilities, catalogue.hazards(), districts["district_code"]
+    )
+    coverage["value"] = coverage["value"].map(
+        lambda v: "" if pd.isna(v) else f"{v:.1f}"
+    )
+    values = pd.concat([statistics["values"], coverage], ignore_index=True)
+    statistics["values"] = sort_values(values)
+    return statistics
 
 
 def bundle_meta(outline: gpd.GeoDataFrame) -> dict:

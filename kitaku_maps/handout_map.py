@@ -39,7 +39,7 @@ def draw_place_map(
     figure = Figure(figsize=(size_in, size_in))
     axes = figure.add_axes((0, 0, 1, 1))
     _set_extent(axes, here, points)
-    _draw_areas(axes, bundle)
+    _draw_areas(axes, bundle, FontProperties(fname=font, size=8))
 
     for (letter, _), point in zip(shelters, points, strict=True):
         axes.plot([here.x, point.x], [here.y, point.y], color="#D55E00", lw=1.2)
@@ -77,12 +77,27 @@ def _set_extent(axes, here: Point, points: list[Point]) -> None:
     axes.set_aspect("equal")
 
 
-def _draw_areas(axes, bundle: Bundle) -> None:
-    """Draw the district boundaries (grey) and the ward outline (black)."""
+def _draw_areas(axes, bundle: Bundle, font: FontProperties) -> None:
+    """Draw the district boundaries and names (grey) and the ward outline (black)."""
     districts = bundle.districts.to_crs(settings.METRIC_CRS)
     outline = bundle.outline.to_crs(settings.METRIC_CRS)
     districts.boundary.plot(ax=axes, color="#9a9a9a", linewidth=0.6)
     outline.boundary.plot(ax=axes, color="#222222", linewidth=1.4)
+
+    (left, right), (bottom, top) = axes.get_xlim(), axes.get_ylim()
+    for name, point in zip(
+        districts["name_ja"], districts.representative_point(), strict=True
+    ):
+        if left < point.x < right and bottom < point.y < top:
+            axes.text(
+                point.x,
+                point.y,
+                name,
+                color="#777777",
+                ha="center",
+                fontproperties=font,
+                clip_on=True,
+            )
 
 
 def _scale_bar(axes, font: FontProperties) -> None:

@@ -160,6 +160,14 @@ class FacilityFinder:
         """Return the nearest suitable shelters per hazard id, in hazard order."""
         return {h: self.nearest(lat, lon, hazard=h, n=n) for h in self.hazard_names}
 
+    @property
+    def shelters_without_hazards(self) -> int:
+        """How many shelters have no hazard flags at all (unknown, not 'none')."""
+        columns = [c for c in self.hazards["column"] if c in self.facilities]
+        shelters = self.facilities["category_id"] == SHELTER_CATEGORY
+        unknown = self.facilities[columns].isna().all(axis=1) if columns else shelters
+        return int((shelters & unknown).sum())
+
     def mask(self, category: str, hazard: str | None) -> np.ndarray:
         """Return which facilities a (category, hazard) choice keeps (read-only)."""
         return self._masks[self.mask_key(category, hazard)]

@@ -36,6 +36,7 @@ def test_district_page_with_two_districts_and_a_suppressed_value(mini_app):
     app = _run("district", "D02")
 
     assert not app.exception, app.exception
+    assert not app.error, [error.value for error in app.error]
     texts = " ".join(m.value for m in app.markdown)
     assert "高齢化率の2024年度の値はありません（秘匿）" in texts
     assert any(

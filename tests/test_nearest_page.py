@@ -98,3 +98,12 @@ def test_another_category_hides_the_hazard_choice(bundle) -> None:
         app.query_params["category"] == ["school"]
         or app.query_params["category"] == "school"
     )
+
+
+def test_bad_url_values_fall_back_instead_of_failing() -> None:
+    app = _open(lat="north", lon="130.72", n="many", hazard="volcano", category="zoo")
+
+    assert not app.exception
+    assert app.number_input(key="nearest_n").value == 3
+    assert app.selectbox(key="nearest_category").value == "shelter"
+    assert "町名を入力するか" in app.info[0].value
