@@ -192,7 +192,8 @@ def _statistics(
     """The demonstration and computed statistics (see :mod:`kitaku_maps.demo`).
 
     Shelter coverage (:func:`kitaku_maps.nearest.compute_coverage`) is computed
-    from the real shelters and town points and added to the values.
+    from the real shelters and town points, and the real published figures of
+    ``catalogue_data/published_values.csv`` are added to the values.
     """
     town_table = pd.DataFrame(towns.drop(columns="geometry"))
     facilities = facilities.reset_index(drop=True)
@@ -206,7 +207,8 @@ def _statistics(
     coverage["value"] = coverage["value"].map(
         lambda v: "" if pd.isna(v) else f"{v:.1f}"
     )
-    values = pd.concat([statistics["values"], coverage], ignore_index=True)
+    published = catalogue.published_values()
+    values = pd.concat([statistics["values"], coverage, published], ignore_index=True)
     statistics["values"] = sort_values(values)
     return statistics
 

@@ -120,6 +120,15 @@ def sources() -> pd.DataFrame:
     return read_text_table("sources")
 
 
+def published_values() -> pd.DataFrame:
+    """Real published figures kept in the catalogue (``values.csv`` rows).
+
+    For example the city's aging rate from the census, shown as the city
+    average next to demonstration district values.
+    """
+    return read_text_table("published_values")
+
+
 def demo_settings() -> dict[str, float]:
     """The scalar parameters of the demonstration values, by key."""
     frame = read_text_table("demo_settings")

@@ -19,6 +19,9 @@ from kitaku_maps.schemas import GEOMETRY_KEYS, expect, problems_from
 
 Frames = dict[str, pd.DataFrame]
 
+#: Area levels from the finest to the coarsest.
+LEVEL_ORDER = ["district", "ward", "city"]
+
 #: The levels of an area in Japanese.
 LEVELS_JA = {"district": "校区", "ward": "区", "city": "市"}
 
@@ -152,7 +155,11 @@ def _indicator_column(frames: Frames, refs: Frames, column: str) -> pd.Series | 
 
 
 def _value_levels(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
-    """A value's ``level`` is its indicator's level."""
+    """A value's ``level`` is its indicator's level or a coarser one.
+
+    A district-level indicator may also carry the ward's and the city's
+    published figures (used as their averages); a ward-level one, the city's.
+    """
     levels = _indicator_column(frames, refs, "level")
     if levels is None:
         return []
@@ -160,10 +167,14 @@ def _value_levels(frames: Frames, refs: Frames, meta: dict) -> list[Problem]:
 
     for level in levels.dropna().unique():
         rows = levels.index[levels == level]
+        allowed = (
+            LEVEL_ORDER[LEVEL_ORDER.index(level) :] if level in LEVEL_ORDER else [level]
+        )
+        names_ja = "・".join(LEVELS_JA.get(a, a) for a in allowed)
         rule = _member_of(
-            [level],
-            f"'{level}', the level of its indicator",
-            f"指標の単位「{level}」（{LEVELS_JA.get(level, level)}）",
+            allowed,
+            f"one of {allowed}, its indicator's level or a coarser one",
+            f"指標の単位（{names_ja}）",
         )
         problems += _check(frames, "values", {"level": rule}, rows)
     return problems

@@ -52,7 +52,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the bundle, build the table and print it."""
     bundle = load_bundle(args.data)
-    karte.indicator_info(bundle, args.indicator)
+    info = karte.indicator_info(bundle, args.indicator)
     year = args.year or karte.latest_year(bundle, args.indicator)
     if year is None:
         raise InputFormatError(
@@ -61,11 +61,19 @@ def run(args: argparse.Namespace) -> int:
         )
 
     table = karte.indicator_table(bundle, args.indicator, year)[COLUMNS]
+    table = rounded_averages(table, info)
     if args.format == "csv":
         sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
     else:
         sys.stdout.write(to_json(table, args.indicator, year) + "\n")
     return 0
+
+
+def rounded_averages(table: pd.DataFrame, info: pd.Series) -> pd.DataFrame:
+    """Averages rounded to one more decimal than the indicator's values."""
+    digits = int(info["decimals"]) + 1
+    columns = ["ward_average", "city_average"]
+    return table.assign(**{c: table[c].astype(float).round(digits) for c in columns})
 
 
 def to_json(table: pd.DataFrame, indicator_id: str, year: int) -> str:

@@ -69,4 +69,5 @@ def test_default_dataset_table_matches_what_the_chart_page_uses(capsys, bundle):
         assert row["area_code"] == want["area_code"]
         assert row["value"] == pytest.approx(want["value"])
         assert row["rank"] == want["rank"]
-        assert row["ward_average"] == pytest.approx(want["ward_average"])
+        # averages are printed to one more decimal than the values
+        assert row["ward_average"] == pytest.approx(want["ward_average"], abs=0.051)
