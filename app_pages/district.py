@@ -54,7 +54,7 @@ def show_scorecard(scorecard: pd.DataFrame, bundle: Bundle, code: str) -> None:
             "評価": scorecard["score"]
             .map(scores.score_words)
             .where(scorecard["n_indicators"] > 0, "比べられる指標なし"),
-            "スコア": scorecard["score"].round(2),
+            "スコア": pd.to_numeric(scorecard["score"]).round(2),
             "指標数": scorecard["n_indicators"],
             "いちばん良い指標": scorecard["strongest_ja"].fillna("—"),
             "いちばん課題のある指標": scorecard["weakest_ja"].fillna("—"),
