@@ -11,38 +11,11 @@ import pandas as pd
 
 from kitaku_maps import catalogue
 from kitaku_maps._demo_values import DEMO_SOURCE, stream
+from kitaku_maps.bundle import FACILITY_COLUMNS
 from kitaku_maps.settings import WEB_CRS
 
 #: Description of every sample initiative.
 SAMPLE_NOTE_JA = "デモ用のサンプルです。実際の取組ではありません。"
-
-#: Columns of ``facilities.geojson`` besides geometry (docs/DATASET.md).
-FACILITY_COLUMNS = [
-    "facility_id",
-    "category_id",
-    "name_ja",
-    "address_ja",
-    "district_code",
-    "status",
-    "source_id",
-    "as_of",
-    "photo_url",
-    "description_ja",
-    "is_designated_shelter",
-    "is_emergency_site",
-    "is_welfare_shelter",
-    "hazard_flood",
-    "hazard_landslide",
-    "hazard_earthquake",
-    "hazard_inland_flood",
-    "hazard_storm_surge",
-    "hazard_tsunami",
-    "opened_at",
-    "closed_at",
-    "gsi_common_id",
-    "portal_facility_id",
-    "school_kind",
-]
 
 
 def sample_facilities(

@@ -22,22 +22,10 @@ import pandas as pd
 
 from kitaku_maps import catalogue
 from kitaku_maps._demo_population import age_groups
+from kitaku_maps.bundle import VALUE_COLUMNS
 
 DEMO_SOURCE = "kitaku_demo"
 COMPUTED_SOURCE = "kitaku_computed"
-
-#: Columns of ``values.csv`` (docs/DATASET.md).
-VALUE_COLUMNS = [
-    "indicator_id",
-    "level",
-    "area_code",
-    "fiscal_year",
-    "value",
-    "missing_reason",
-    "status",
-    "as_of",
-    "source_id",
-]
 
 
 def stream(seed: int, *keys: str) -> np.random.Generator:
@@ -243,7 +231,7 @@ def empty_values() -> pd.DataFrame:
 def sort_values(values: pd.DataFrame) -> pd.DataFrame:
     """Values in a fixed order: indicator, level, area, year."""
     keys = ["indicator_id", "level", "area_code", "fiscal_year"]
-    return values.sort_values(keys).reset_index(drop=True)[VALUE_COLUMNS]
+    return values.sort_values(keys).reset_index(drop=True)[list(VALUE_COLUMNS)]
 
 
 def text(cell) -> str:

@@ -23,7 +23,7 @@ from geo.errors import GeoInputError
 from geo.io import write_geojson, write_text_atomic
 from kitaku_maps import catalogue, demo, settings
 from kitaku_maps._demo_values import sort_values
-from kitaku_maps.bundle import FILES
+from kitaku_maps.bundle import FACILITY_COLUMNS, FILES, SOURCE_COLUMNS
 from kitaku_maps.errors import InputFormatError
 from kitaku_maps.importers import (
     assign_districts,
@@ -39,8 +39,6 @@ from kitaku_maps.importers import (
 from kitaku_maps.importers.approximate import approximate_school_districts
 from kitaku_maps.importers.boundaries import DISTRICT_COLUMNS
 from kitaku_maps.importers.common import (
-    FACILITY_COLUMNS,
-    SOURCE_COLUMNS,
     TOWN_COLUMNS,
     as_input_error,
     date_in_name,

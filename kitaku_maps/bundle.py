@@ -33,6 +33,65 @@ FILES = {
 AGE_GROUPS: tuple[str, ...] = (*(f"{a}-{a + 4}" for a in range(0, 85, 5)), "85+")
 
 
+#: Hazard ids; each has a ``hazard_<id>`` column in ``facilities.geojson``.
+HAZARD_IDS: tuple[str, ...] = (
+    "flood",
+    "landslide",
+    "earthquake",
+    "inland_flood",
+    "storm_surge",
+    "tsunami",
+)
+
+#: Property columns of ``facilities.geojson``, in file order.
+FACILITY_COLUMNS: tuple[str, ...] = (
+    "facility_id",
+    "category_id",
+    "name_ja",
+    "address_ja",
+    "district_code",
+    "status",
+    "source_id",
+    "as_of",
+    "photo_url",
+    "description_ja",
+    "is_designated_shelter",
+    "is_emergency_site",
+    "is_welfare_shelter",
+    *(f"hazard_{h}" for h in HAZARD_IDS),
+    "opened_at",
+    "closed_at",
+    "gsi_common_id",
+    "portal_facility_id",
+    "school_kind",
+)
+
+#: Columns of ``values.csv``, in file order.
+VALUE_COLUMNS: tuple[str, ...] = (
+    "indicator_id",
+    "level",
+    "area_code",
+    "fiscal_year",
+    "value",
+    "missing_reason",
+    "status",
+    "as_of",
+    "source_id",
+)
+
+#: Columns of ``sources.csv``, in file order.
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "source_id",
+    "title_ja",
+    "publisher_ja",
+    "url",
+    "licence",
+    "credit_ja",
+    "as_of",
+    "notes",
+)
+
+
 @dataclass(frozen=True)
 class Bundle:
     """A validated dataset. Frames are read-only: never mutate them.

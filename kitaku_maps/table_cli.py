@@ -17,19 +17,6 @@ from kitaku_maps import karte, settings
 from kitaku_maps.errors import InputFormatError
 from kitaku_maps.loader import load_bundle
 
-#: Columns printed, in order.
-COLUMNS = [
-    "area_code",
-    "name_ja",
-    "value",
-    "unit",
-    "rank",
-    "ward_average",
-    "city_average",
-    "status",
-    "as_of",
-]
-
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``table`` command."""
@@ -60,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             f"指標「{args.indicator}」には値がありません。",
         )
 
-    table = karte.indicator_table(bundle, args.indicator, year)[COLUMNS]
+    table = karte.indicator_table(bundle, args.indicator, year)[karte.TABLE_COLUMNS]
     table = rounded_averages(table, info)
     if args.format == "csv":
         sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))

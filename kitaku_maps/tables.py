@@ -22,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kitaku_maps._table_areas import AreaMatchers, write_csv_atomic
-from kitaku_maps.bundle import FILES
+from kitaku_maps.bundle import FILES, SOURCE_COLUMNS, VALUE_COLUMNS
 from kitaku_maps.errors import (
     DataValidationError,
     InputFormatError,
@@ -429,29 +429,6 @@ def duplicate_problems(rows: pd.DataFrame, file: str) -> list[Problem]:
     ]
 
 
-VALUE_COLUMNS = [
-    "indicator_id",
-    "level",
-    "area_code",
-    "fiscal_year",
-    "value",
-    "missing_reason",
-    "status",
-    "as_of",
-    "source_id",
-]
-SOURCE_COLUMNS = [
-    "source_id",
-    "title_ja",
-    "publisher_ja",
-    "url",
-    "licence",
-    "credit_ja",
-    "as_of",
-    "notes",
-]
-
-
 def read_indicator_table(
     path: Path, bundle_dir: Path, indicator: str | None = None, sheet: str | int = 0
 ) -> pd.DataFrame:
@@ -566,4 +543,4 @@ def merge_values(values: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     merged = merged.drop_duplicates(keys, keep="last")
     order = merged.assign(_year=merged["fiscal_year"].astype(int))
     order = order.sort_values(["indicator_id", "level", "area_code", "_year"])
-    return order[VALUE_COLUMNS].reset_index(drop=True)
+    return order[list(VALUE_COLUMNS)].reset_index(drop=True)

@@ -23,7 +23,7 @@ from geo.errors import GeoInputError
 from geo.io import write_geojson
 from geo.names import NameMatcher
 from kitaku_maps import settings
-from kitaku_maps.bundle import FILES
+from kitaku_maps.bundle import FACILITY_COLUMNS, FILES
 from kitaku_maps.importers.boundaries import (
     DISTRICT_COLUMNS,
     read_districts,
@@ -31,7 +31,6 @@ from kitaku_maps.importers.boundaries import (
     read_wards,
 )
 from kitaku_maps.importers.common import (
-    FACILITY_COLUMNS,
     TOWN_COLUMNS,
     as_input_error,
     assign_districts,

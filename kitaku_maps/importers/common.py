@@ -13,54 +13,11 @@ from geo.districts import assign_points
 from geo.errors import GeoInputError
 from geo.io import write_text_atomic
 from kitaku_maps import settings
+from kitaku_maps.bundle import FACILITY_COLUMNS
 from kitaku_maps.errors import InputFormatError
 
 logger = logging.getLogger(__name__)
 
-#: Hazard ids of the bundle, in the order of the ``hazard_<id>`` columns.
-HAZARD_IDS: tuple[str, ...] = (
-    "flood",
-    "landslide",
-    "earthquake",
-    "inland_flood",
-    "storm_surge",
-    "tsunami",
-)
-
-#: Property columns of ``facilities.geojson``, in file order (docs/DATASET.md).
-FACILITY_COLUMNS: tuple[str, ...] = (
-    "facility_id",
-    "category_id",
-    "name_ja",
-    "address_ja",
-    "district_code",
-    "status",
-    "source_id",
-    "as_of",
-    "photo_url",
-    "description_ja",
-    "is_designated_shelter",
-    "is_emergency_site",
-    "is_welfare_shelter",
-    *(f"hazard_{h}" for h in HAZARD_IDS),
-    "opened_at",
-    "closed_at",
-    "gsi_common_id",
-    "portal_facility_id",
-    "school_kind",
-)
-
-#: Columns of ``sources.csv``.
-SOURCE_COLUMNS: tuple[str, ...] = (
-    "source_id",
-    "title_ja",
-    "publisher_ja",
-    "url",
-    "licence",
-    "credit_ja",
-    "as_of",
-    "notes",
-)
 
 #: Columns of ``towns.csv``.
 TOWN_COLUMNS: tuple[str, ...] = (

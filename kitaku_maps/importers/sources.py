@@ -7,7 +7,8 @@ from typing import Protocol
 
 import pandas as pd
 
-from kitaku_maps.importers.common import SOURCE_COLUMNS, date_in_name
+from kitaku_maps.bundle import SOURCE_COLUMNS
+from kitaku_maps.importers.common import date_in_name
 
 #: The authored credits of the public sources the importers read.
 CREDITS_FILE = Path(__file__).resolve().parent / "source_credits.csv"
