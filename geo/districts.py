@@ -215,6 +215,30 @@ def _sort_key(geometry: shapely.Geometry) -> tuple[float, float]:
     return (round(point.x, 3), round(point.y, 3))
 
 
+def snap_coverage(
+    polygons: Sequence[shapely.Geometry], grid_size: float
+) -> list[shapely.Geometry]:
+    """Put a coverage on a precision grid and keep it a valid coverage.
+
+    Rounding each polygon on its own can make thin parts cross themselves or
+    open slivers between neighbours. Here the shared boundaries are noded
+    once on the grid, cut into faces, and each face is given back to the
+    polygon it overlaps most, so neighbours keep identical edges. Works in
+    the polygons' own CRS; ``grid_size`` is in its units (e.g. 1e-6 degrees).
+    """
+    polygons = shapely.make_valid(np.asarray(list(polygons), dtype=object))
+    lines = shapely.union_all(shapely.boundary(polygons), grid_size=grid_size)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+
+    overlaps = [shapely.area(shapely.intersection(face, polygons)) for face in faces]
+    owners = np.array([int(np.argmax(areas)) for areas in overlaps], dtype=int)
+
+    return [
+        shapely.union_all(faces[owners == k], grid_size=grid_size)
+        for k in range(len(polygons))
+    ]
+
+
 def check_tiling(
     districts: Sequence[shapely.Geometry],
     outline: shapely.Geometry,

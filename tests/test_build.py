@@ -7,6 +7,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+import shapely
 
 from kitaku_maps import settings
 from kitaku_maps.build import SourceFiles, build_bundle
@@ -72,6 +73,14 @@ def test_districts_tile_the_ward(built):
     for a, b in itertools.combinations(districts.geometry, 2):
         assert a.intersection(b).area < 10.0
     assert districts.is_valid.all()
+
+
+def test_districts_on_disk_are_one_valid_coverage(built):
+    """Neighbours share identical edges in the written file: no slivers."""
+    districts = gpd.read_file(built / FILES["districts"])
+
+    assert bool(shapely.coverage_is_valid(districts.geometry.values))
+    assert all(len(shapely.get_parts(g)) == 1 for g in districts.geometry)
 
 
 def test_sources_credit_every_public_source(built):

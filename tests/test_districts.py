@@ -8,7 +8,12 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon, box
 
-from geo.districts import approximate_districts, assign_points, check_tiling
+from geo.districts import (
+    approximate_districts,
+    assign_points,
+    check_tiling,
+    snap_coverage,
+)
 from geo.errors import GeoInputError
 
 SQUARE = box(0, 0, 3000, 3000)
@@ -87,3 +92,17 @@ def test_polygon_with_hole_outline():
     )
     result = approximate_districts(ring, SEEDS, SAMPLES)
     check_tiling(result, ring)
+
+
+def test_snap_coverage_keeps_neighbours_edge_matched():
+    """Two squares sharing a wiggly edge: rounded apart, they would overlap."""
+    edge = [(1.0, 0.0), (1.00000049, 0.5), (0.99999951, 0.5000004), (1.0, 1.0)]
+    left = Polygon([(0.0, 0.0), *edge, (0.0, 1.0)])
+    right = Polygon([*edge, (2.0, 1.0), (2.0, 0.0)])
+
+    snapped = snap_coverage([left, right], grid_size=1e-6)
+
+    assert all(p.is_valid for p in snapped)
+    assert bool(shapely.coverage_is_valid(snapped))
+    assert snapped[0].intersection(snapped[1]).area == 0.0
+    assert snapped[0].area + snapped[1].area == pytest.approx(2.0)

@@ -7,7 +7,7 @@ import logging
 import geopandas as gpd
 import pandas as pd
 
-from geo.districts import approximate_districts
+from geo.districts import approximate_districts, snap_coverage
 from kitaku_maps import settings
 from kitaku_maps.importers.boundaries import DISTRICT_COLUMNS, district_name
 from kitaku_maps.importers.schools import elementary_schools
@@ -16,6 +16,9 @@ logger = logging.getLogger(__name__)
 
 #: Source id of the approximate district boundaries.
 APPROX_SOURCE = "kitaku_approx_districts"
+
+#: Precision of the written coordinates, degrees (about 0.1 m).
+COORDINATE_GRID = 1e-6
 
 
 def approximate_school_districts(
@@ -26,7 +29,8 @@ def approximate_school_districts(
     Codes are D01, D02 ... in the order of the schools file; names are the
     published district names (``school_district_name`` without 校区, else the
     school name without 小学校). Inputs and result are EPSG:4326; the drawing
-    is done in EPSG:6670 (metres).
+    is done in EPSG:6670 (metres); the result is put on a 1e-6 degree grid
+    as one coverage, so neighbours share identical edges on disk.
     """
     seeds = elementary_schools(schools)
     metric_outline = outline.to_crs(settings.METRIC_CRS).geometry.union_all()
@@ -47,6 +51,7 @@ def approximate_school_districts(
         geometry=polygons,
         crs=settings.METRIC_CRS,
     ).to_crs(settings.WEB_CRS)
+    districts.geometry = snap_coverage(districts.geometry, COORDINATE_GRID)
 
     logger.info("approximated %d districts", len(districts))
     return districts[[*DISTRICT_COLUMNS, "geometry"]]
