@@ -30,7 +30,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from kitaku_maps import sentences
+from kitaku_maps import sentences, settings
 from kitaku_maps.bundle import Bundle
 from kitaku_maps.errors import KitakuError, UnknownDistrictError
 
@@ -38,9 +38,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: First fiscal year of the community-development policy (令和6年度), the
-#: baseline that changes are measured from.
-POLICY_BASELINE_YEAR = 2024
+#: The policy's baseline year, which changes are measured from (settings).
+POLICY_BASELINE_YEAR = settings.POLICY_BASELINE_YEAR
 
 #: Indicator kinds whose averages are population-weighted (not summed).
 RATE_KINDS = ("rate", "share", "survey")

@@ -45,3 +45,10 @@ ALLOW_IMPORT = os.environ.get("KITAKU_ALLOW_IMPORT", "1").strip().lower() not in
     "no",
     "off",
 )
+
+#: First fiscal year of the ward's community-development policy (fiscal
+#: 2024-2031): the district chart measures change since this year.
+POLICY_BASELINE_YEAR = 2024
+
+#: Counts below this are flagged as too small to compare districts on.
+SMALL_COUNT_UNSTABLE_BELOW = 10

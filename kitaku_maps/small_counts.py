@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from kitaku_maps import karte
+from kitaku_maps import karte, settings
 from kitaku_maps.bundle import Bundle
 
 #: A (pooled) count below this is flagged as unstable (relative error > ~30 %).
-UNSTABLE_BELOW = 10
+UNSTABLE_BELOW = settings.SMALL_COUNT_UNSTABLE_BELOW
 
 #: Confidence level of the intervals.
 CONFIDENCE = 0.95
