@@ -17,6 +17,7 @@ from app_pages.common import bundle_or_stop, data_banner
 from kitaku_maps import karte
 from kitaku_maps.bundle import Bundle
 from kitaku_maps.maps import MapView, ShelterFilter, build_map
+from kitaku_maps.maps.builder import selection_layer
 from kitaku_maps.maps.facilities import SHELTER_CATEGORY
 from kitaku_maps.maps.state import ExplorerState, years_of
 
@@ -25,6 +26,9 @@ INDICATOR_KEY = "map_indicator"
 
 #: What a map click sends back (pan and zoom send nothing, so never rerun).
 RETURNED_OBJECTS = ["last_active_drawing", "last_object_clicked"]
+
+#: st_folium's key; session_state holds its last returned value under it.
+MAP_KEY = "explorer_map"
 
 #: Height of the map in pixels.
 MAP_HEIGHT = 540
@@ -107,7 +111,11 @@ def change_controls(years: list[int], year: int | None) -> int | None:
 
 @st.fragment
 def map_and_panel(bundle: Bundle, state: ExplorerState) -> None:
-    """The map and the side panel; a click reruns only this fragment."""
+    """The map and the side panel; a click reruns only this fragment.
+
+    The click is read from the map's last returned value before the map is
+    drawn, so the chosen area's outline is passed along with the map.
+    """
     path = str(bundle.path)
     view = state.view
     geometry = map_parts.cached_geometry(bundle, path)
@@ -117,23 +125,27 @@ def map_and_panel(bundle: Bundle, state: ExplorerState) -> None:
     facilities = map_parts.cached_facilities(bundle, path, view.layers, view.shelters)
     fmap = build_map(bundle, geometry, view, layer=layer, facilities=facilities)
 
-    map_column, panel_column = st.columns([3, 2])
-    with map_column:
-        returned = st_folium(
-            fmap,
-            key="explorer_map",
-            height=MAP_HEIGHT,
-            use_container_width=True,
-            returned_objects=RETURNED_OBJECTS,
-        )
     codes = [str(c) for c in layer.table["area_code"]]
     key = "map_district" if layer.level == "district" else "map_ward"
-    clicked = map_parts.clicked_code(returned, set(codes))
+
+    clicked = map_parts.clicked_code(st.session_state.get(MAP_KEY), set(codes))
     if clicked:
         st.session_state[key] = clicked
 
+    map_column, panel_column = st.columns([3, 2])
     with panel_column:
         code = area_picker(layer, codes, key)
+    with map_column:
+        st_folium(
+            fmap,
+            key=MAP_KEY,
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=RETURNED_OBJECTS,
+            feature_group_to_add=selection_layer(layer, geometry, code),
+        )
+
+    with panel_column:
         if code:
             map_parts.district_panel(bundle, layer, code)
         else:

@@ -98,14 +98,17 @@ class NearestIndex:
                 positions[found.positions], found.distances_m, found.bearings_deg
             )
 
-        k = min(int(k), len(self))
+        k = min(int(k), len(self.xy))
         if k <= 0 or self._tree is None:
             return _no_neighbours()
 
-        distances, positions = self._tree.query(self.project(lon, lat), k=k)
-        positions = np.atleast_1d(positions)
-        bearings = self.bearings(lon, lat, positions)
-        return Neighbours(positions, np.atleast_1d(distances), bearings)
+        lon, lat = float(lon), float(lat)
+        xy = self._to_metric.transform(lon, lat)
+        distances, positions = self._tree.query(xy, k=k)
+        if k == 1:
+            distances, positions = np.atleast_1d(distances, positions)
+
+        return Neighbours(positions, distances, self.bearings(lon, lat, positions))
 
     def nearest_distances(
         self, lons: np.ndarray, lats: np.ndarray, mask: np.ndarray | None = None
@@ -128,10 +131,13 @@ class NearestIndex:
 
     def bearings(self, lon: float, lat: float, positions: np.ndarray) -> np.ndarray:
         """Return the geodesic azimuths (0-360 degrees) from (lon, lat) to points."""
-        # One scalar call per point: far cheaper than the array call for a few.
+        lon, lat = float(lon), float(lat)
+        lons, lats = self.lons[positions].tolist(), self.lats[positions].tolist()
+        # One scalar call per point on Python floats: far cheaper than the
+        # array call (or numpy scalars) for the few points of a query.
         azimuths = [
-            _GEOD.inv(lon, lat, self.lons[p], self.lats[p])[0] % 360.0
-            for p in np.asarray(positions, dtype=int).tolist()
+            _GEOD.inv(lon, lat, x, y)[0] % 360.0
+            for x, y in zip(lons, lats, strict=True)
         ]
         return np.array(azimuths, dtype=float)
 

@@ -90,6 +90,16 @@ LEAFLET_IMAGES = tuple(
     )
 )
 
+#: Leaflet's default marker images by ``L.Icon.Default`` option.
+DEFAULT_ICON = {
+    option: Asset(_LEAFLET, f"images/{name}", f"leaflet/images/{name}")
+    for option, name in (
+        ("iconUrl", "marker-icon.png"),
+        ("iconRetinaUrl", "marker-icon-2x.png"),
+        ("shadowUrl", "marker-shadow.png"),
+    )
+}
+
 ALL_ASSETS = (
     tuple(asset for _, asset in (*LEAFLET_JS, *LEAFLET_CSS, *CLUSTER_JS, *CLUSTER_CSS))
     + LEAFLET_IMAGES
@@ -127,10 +137,26 @@ def inline_links(assets) -> list[tuple[str, str]]:
     return [(name, f"{INLINE_PREFIX}{a.target}") for name, a in assets]
 
 
+def default_icon_urls(mode: str, base_url: str = SERVED_STATIC_URL) -> dict:
+    """``L.Icon.Default`` option -> full image URL, served or to be inlined.
+
+    Full URLs (with ``L.Icon.Default.imagePath`` set to ``""``) stop Leaflet
+    guessing the folder from the stylesheet's link, which drops a slash.
+    """
+    if mode == "served":
+        prefix = f"{base_url}/{VENDOR_DIR_NAME}/"
+    elif mode == "inline":
+        prefix = INLINE_PREFIX
+    else:
+        raise ValueError(f"unknown assets mode {mode!r}; expected 'served' or 'inline'")
+    return {option: prefix + asset.target for option, asset in DEFAULT_ICON.items()}
+
+
 def inline_vendor(html: str) -> str:
     """Replace placeholder script and stylesheet links by the files' contents.
 
-    Images inside the CSS become data URIs, so the page needs no other file.
+    Images inside the CSS and placeholder image URLs (the default marker)
+    become data URIs, so the page needs no other file.
     """
     by_target = {asset.target: asset for asset in ALL_ASSETS}
     script = re.compile(rf'<script src="{re.escape(INLINE_PREFIX)}([^"]+)"></script>')
@@ -147,7 +173,12 @@ def inline_vendor(html: str) -> str:
         asset = by_target[match.group(1)]
         return f"<style>{_css_with_data_uris(asset)}</style>"
 
-    return style.sub(style_tag, script.sub(script_tag, html))
+    def image_uri(match: re.Match) -> str:
+        """The data URI of a vendored image."""
+        return _data_uri(by_target[match.group(1)].source)
+
+    html = style.sub(style_tag, script.sub(script_tag, html))
+    return re.sub(rf"{re.escape(INLINE_PREFIX)}([\w/.-]+\.png)", image_uri, html)
 
 
 def _is_current(source: Path, target: Path) -> bool:
@@ -180,8 +211,12 @@ def _css_with_data_uris(asset: Asset) -> str:
         image = asset.source.parent / match.group(1)
         if not image.exists():
             return match.group(0)
-        mime = mimetypes.guess_type(image.name)[0] or "application/octet-stream"
-        encoded = base64.b64encode(image.read_bytes()).decode("ascii")
-        return f"url(data:{mime};base64,{encoded})"
+        return f"url({_data_uri(image)})"
 
     return re.sub(r"url\((images/[^)]+)\)", data_uri, css)
+
+
+def _data_uri(path: Path) -> str:
+    """``data:`` URI of a file, its type guessed from its name."""
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"

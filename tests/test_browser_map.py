@@ -11,6 +11,44 @@ from tests.browser_support import map_frame
 pytestmark = pytest.mark.browser
 
 
+#: The first facility symbol whose centre is not covered by anything else.
+FREE_SYMBOL = """() => {
+  const symbols = [...document.querySelectorAll(".leaflet-marker-icon.kitaku-symbol")];
+  return symbols.findIndex((icon) => {
+    const box = icon.getBoundingClientRect();
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    return x > 0 && y > 0 && x < innerWidth && y < innerHeight &&
+      icon.contains(document.elementFromPoint(x, y));
+  });
+}"""
+
+#: Boxes of the map, of all drawn areas together, of the legend and of the names.
+LAYOUT = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom]; };
+  const areas = [...document.querySelectorAll("path.leaflet-interactive")].map(box);
+  return {
+    map: box(document.querySelector(".leaflet-container")),
+    areas: [Math.min(...areas.map((a) => a[0])), Math.min(...areas.map((a) => a[1])),
+            Math.max(...areas.map((a) => a[2])), Math.max(...areas.map((a) => a[3]))],
+    legend: box(document.querySelector(".kitaku-legend")),
+    names: [...document.querySelectorAll(".kitaku-label span")].map(box),
+  };
+}"""
+
+
+#: Whether leaflet.css applies yet (before, controls flow below the map).
+LEAFLET_STYLED = """() => {
+  const pane = document.querySelector(".leaflet-map-pane");
+  return pane !== null && getComputedStyle(pane).position === "absolute";
+}"""
+
+
+def overlaps(a: list[float], b: list[float]) -> bool:
+    """Whether two [left, top, right, bottom] boxes share any area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def assert_nothing_needed_came_from_outside(blocked: list[str]) -> None:
     """Only background tiles may have been refused: no script, style or font."""
     needed = [u for u in blocked if re.search(r"\.(js|css|woff2?|ttf)(\?|$)", u)]
@@ -35,6 +73,10 @@ def test_districts_legend_and_click_with_internet_blocked(streamlit_url, offline
     metric.first.wait_for(timeout=60_000)
     assert "%" in metric.first.inner_text()
     view.page.wait_for_url(re.compile(r"district=D\d\d"), timeout=30_000)
+    frame.wait_for_function(
+        "document.querySelectorAll('path.kitaku-selected').length === 1",
+        timeout=30_000,
+    )
 
 
 def test_phone_viewport_has_no_horizontal_scrolling(streamlit_url, offline_page):
@@ -49,3 +91,51 @@ def test_phone_viewport_has_no_horizontal_scrolling(streamlit_url, offline_page)
     frame.wait_for_function(
         "document.documentElement.scrollWidth <= window.innerWidth", timeout=30_000
     )
+
+
+def test_facility_symbol_opens_a_popup_with_name_address_and_source(
+    streamlit_url, offline_page, bundle
+):
+    view = offline_page(f"{streamlit_url}/?layers=shelter")
+    frame = map_frame(view.page)
+    for _ in range(2):
+        frame.locator(".leaflet-control-zoom-in").click()
+        frame.wait_for_function("!document.querySelector('.leaflet-zoom-anim')")
+
+    frame.wait_for_function(f"({FREE_SYMBOL})() >= 0", timeout=30_000)
+    frame.locator(".leaflet-marker-icon.kitaku-symbol").nth(
+        frame.evaluate(FREE_SYMBOL)
+    ).click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=30_000)
+
+    name = popup.locator("b").first.inner_text()
+    shelters = bundle.facilities[bundle.facilities["category_id"] == "shelter"]
+    facility = shelters[shelters["name_ja"] == name].iloc[0]
+    source = bundle.sources.set_index("source_id").loc[facility["source_id"]]
+    credit = source["credit_ja"] if isinstance(source["credit_ja"], str) else ""
+    text = popup.inner_text()
+    assert facility["address_ja"] in text
+    assert f"出典: {credit or source['title_ja']}・{facility['as_of']}時点" in text
+    assert not view.errors, view.errors
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_map_opens_fitted_to_the_ward_with_every_name_clear_of_the_legend(
+    streamlit_url, offline_page, width
+):
+    view = offline_page(f"{streamlit_url}/", width=width, height=844)
+    frame = map_frame(view.page)
+    frame.locator(".kitaku-legend").wait_for()
+    frame.wait_for_function(LEAFLET_STYLED, timeout=30_000)
+    layout = frame.evaluate(LAYOUT)
+
+    map_box, areas = layout["map"], layout["areas"]
+    filled = max(
+        (areas[2] - areas[0]) / (map_box[2] - map_box[0]),
+        (areas[3] - areas[1]) / (map_box[3] - map_box[1]),
+    )
+    assert filled >= 0.8, layout
+    assert len(layout["names"]) == 21
+    hidden = [n for n in layout["names"] if overlaps(n, layout["legend"])]
+    assert not hidden, layout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import streamlit as st
@@ -37,6 +38,14 @@ def map_script(app: AppTest) -> str:
     """The Leaflet script the page handed to st_folium."""
     (component,) = app.get("component_instance")
     return json.loads(component.proto.json_args)["script"]
+
+
+def selected_outline(app: AppTest) -> str | None:
+    """The area code the map outlines as chosen (sent beside the map)."""
+    (component,) = app.get("component_instance")
+    extra = json.loads(component.proto.json_args).get("feature_group") or ""
+    found = re.search(r'"properties":\{"selected":"([^"]+)"\}', extra)
+    return found[1] if found else None
 
 
 def popups(app: AppTest) -> int:
@@ -200,3 +209,13 @@ def test_a_url_with_only_a_goal_opens_its_first_indicator(page):
 
     assert app.selectbox(key="map_indicator_goal").value == "health"
     assert app.selectbox(key="map_indicator").value == "checkup_rate"
+
+
+def test_the_chosen_district_is_outlined_from_url_and_select_box(page):
+    app = page(district="D05")
+    assert selected_outline(app) == "D05"
+    script = map_script(app)
+
+    app.selectbox(key="map_district").set_value("D07").run()
+    assert selected_outline(app) == "D07"
+    assert map_script(app) == script

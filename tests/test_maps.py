@@ -57,10 +57,12 @@ def geometry(fixture_bundle):
     return web_geometry(fixture_bundle)
 
 
-def render(bundle, geometry, assets="served", **view) -> str:
+def render(bundle, geometry, assets="served", selected=None, **view) -> str:
     """The map of ``view`` as HTML (served: links to /app/static/vendor)."""
     fields = {"indicator_id": "aging_rate", "fiscal_year": 2024, **view}
-    fmap = build_map(bundle, geometry, MapView(**fields), assets=assets)
+    fmap = build_map(
+        bundle, geometry, MapView(**fields), assets=assets, selected=selected
+    )
     if assets == "inline":
         return standalone_html(fmap)
     return fmap.get_root().render()
@@ -282,3 +284,40 @@ def test_state_survives_a_round_trip_through_the_url(fixture_bundle):
     assert state_from_params(fixture_bundle, state_to_params(state)) == state
     assert state.view.change_from == 2022
     assert state.view.shelters.kinds == ("welfare",)
+
+
+def selected_outline(html: str) -> list[str]:
+    """Codes of the areas drawn with the thick selection outline."""
+    return re.findall(r'"properties":\{"selected":"([^"]+)"\}', html)
+
+
+def test_a_chosen_district_is_outlined_on_the_map(fixture_bundle, geometry):
+    chosen = render(fixture_bundle, geometry, selected="D05")
+    drawn = {f["code"]: f for f in features(chosen)}
+
+    assert selected_outline(chosen) == ["D05"]
+    assert "weight: 5" in chosen.split("kitaku-selected")[0].rsplit("L.geoJSON", 1)[1]
+    assert drawn["D05"]["hl"] == 0
+    assert selected_outline(render(fixture_bundle, geometry)) == []
+    assert selected_outline(render(fixture_bundle, geometry, selected="nope")) == []
+
+
+def test_default_marker_images_have_full_served_and_inlined_urls(
+    fixture_bundle, geometry
+):
+    served = render(fixture_bundle, geometry)
+    inline = render(fixture_bundle, geometry, assets="inline")
+    urls = json.loads(
+        re.search(r"L\.Icon\.Default\.mergeOptions\((\{.*?\})\)", served)[1]
+    )
+
+    assert 'L.Icon.Default.imagePath = "";' in served
+    assert urls["iconUrl"] == "/app/static/vendor/leaflet/images/marker-icon.png"
+    for url in urls.values():
+        path = url.removeprefix(offline.SERVED_STATIC_URL + "/")
+        assert (offline.settings.STATIC_DIR / path).is_file(), url
+    inlined = re.search(r"L\.Icon\.Default\.mergeOptions\((\{.*?\})\)", inline)[1]
+    assert set(json.loads(inlined)) == set(urls)
+    assert all(
+        u.startswith("data:image/png;base64,") for u in json.loads(inlined).values()
+    )

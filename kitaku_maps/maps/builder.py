@@ -7,6 +7,7 @@ share; ``standalone_html`` turns its result into a file that works offline.
 from __future__ import annotations
 
 import functools
+import html
 import logging
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from kitaku_maps.maps.choropleth import (
     indicator_layer,
     missing_color,
 )
+from kitaku_maps.maps.elements import script_json
 from kitaku_maps.maps.facilities import FacilityPoints, ShelterFilter, facility_points
 from kitaku_maps.maps.geometry import WebGeometry
 from kitaku_maps.maps.legend import legend_html, tooltip_parts
@@ -32,6 +34,12 @@ logger = logging.getLogger(__name__)
 
 #: Areas above which names are not drawn on the map (they would overlap).
 MAX_LABELS = 200
+
+#: Pixels kept around the areas when the map opens fitted to them.
+FIT_PADDING = (6, 6)
+
+#: Zoom step of fitting and pinching: a quarter level fits the ward tightly.
+ZOOM_SNAP = 0.25
 
 
 @dataclass(frozen=True)
@@ -58,11 +66,14 @@ def build_map(
     layer: IndicatorLayer | None = None,
     facilities: list[FacilityPoints] | None = None,
     assets: str = "served",
+    selected: str | None = None,
 ) -> folium.Map:
     """The folium map of ``view``; ``assets`` is ``served`` (app) or ``inline``.
 
     ``layer`` and ``facilities`` may be passed when the caller already computed
-    (and cached) them for this view.
+    (and cached) them for this view. ``selected`` (an area code) is drawn with
+    a thick outline; the app passes it to ``st_folium`` as
+    ``selection_layer(...)`` instead, so a new choice does not redraw the map.
     """
     layer = layer or indicator_layer(
         bundle, view.indicator_id, view.fiscal_year, view.scheme, view.change_from
@@ -77,8 +88,11 @@ def build_map(
         facilities = facility_points(bundle, view.layers, view.shelters)
     add_facilities(fmap, facilities, assets)
     elements.Legend(legend_html(layer, bundle)).add_to(fmap)
+    group = selection_layer(layer, geometry, selected)
+    if group is not None:
+        group.add_to(fmap)
 
-    fmap.fit_bounds(areas.bounds)
+    fmap.fit_bounds(areas.bounds, padding=FIT_PADDING)
     logger.debug("built map of %s for %d", view.indicator_id, view.fiscal_year)
     return fmap
 
@@ -87,10 +101,13 @@ def new_map(assets: str) -> folium.Map:
     """An empty map loading Leaflet from the installed package, not a CDN."""
     if assets == "served":
         vendor_ready()
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_control=True)
+    fmap = folium.Map(
+        tiles=None, control_scale=True, zoom_control=True, zoom_snap=ZOOM_SNAP
+    )
     fmap.default_js = _links(offline.LEAFLET_JS, assets)
     fmap.default_css = _links(offline.LEAFLET_CSS, assets)
     elements.add_map_css(fmap)
+    elements.DefaultIcon(offline.default_icon_urls(assets)).add_to(fmap)
     return fmap
 
 
@@ -142,6 +159,25 @@ def add_facilities(
             element.default_js = _links(offline.CLUSTER_JS, assets)
             element.default_css = _links(offline.CLUSTER_CSS, assets)
         element.add_to(fmap)
+
+
+def selection_layer(
+    layer: IndicatorLayer, geometry: WebGeometry, code: str | None
+) -> folium.FeatureGroup | None:
+    """The chosen area's thick outline as a layer (``None`` if none or unknown)."""
+    areas = areas_of(layer, geometry)
+    if code is None or str(code) not in areas.codes:
+        return None
+    feature = (
+        '{"type":"Feature","properties":{"selected":'
+        + script_json(html.escape(str(code)))
+        + '},"geometry":'
+        + areas.geometry_json[str(code)]
+        + "}"
+    )
+    group = folium.FeatureGroup(name="selected", control=False)
+    elements.Selection(feature).add_to(group)
+    return group
 
 
 @functools.cache

@@ -25,7 +25,7 @@ MAP_CSS = """
 .kitaku-legend{background:rgba(255,255,255,.92);padding:6px 8px;font-size:12px;
  line-height:1.35;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
  max-width:230px}
-.kitaku-legend .t{font-weight:bold;margin-bottom:3px}
+.kitaku-legend .t{font-weight:bold;margin-bottom:3px;cursor:pointer}
 .kitaku-legend i{display:inline-block;width:14px;height:12px;margin-right:5px;
  vertical-align:-2px;border:1px solid #777}
 .kitaku-legend i.m{background:repeating-linear-gradient(45deg,#bdbdbd 0 3px,
@@ -55,6 +55,29 @@ def add_map_css(fmap: folium.Map) -> None:
     fmap.get_root().header.add_child(
         Element(f"<style>{MAP_CSS}</style>"), name="kitaku_css"
     )
+
+
+class DefaultIcon(MacroElement):
+    """Leaflet's default marker pointed at full image URLs (served or data URIs).
+
+    ``urls`` maps ``L.Icon.Default`` options (``iconUrl``...) to URLs; the
+    image path is emptied so Leaflet does not guess a folder.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.Icon.Default.imagePath = "";
+L.Icon.Default.mergeOptions({{ this.urls }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, urls: dict[str, str]):
+        """Keep the URLs for the template."""
+        super().__init__()
+        self._name = "default_icon"
+        self.urls = script_json(urls)
 
 
 class Choropleth(MacroElement):
@@ -103,6 +126,9 @@ var {{ this.get_name() }} = (function () {
     chosen.setStyle({weight: 4, color: "#1a1a1a"});
     chosen.bringToFront();
   });
+  {{ this._parent.get_name() }}.on("kitaku:selected", function () {
+    if (chosen) { group.resetStyle(chosen); chosen = null; }
+  });
   return group.addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
@@ -117,6 +143,33 @@ var {{ this.get_name() }} = (function () {
         self.colors = script_json(list(colors))
         self.missing = script_json(missing)
         self.tip = script_json(tip)
+
+
+class Selection(MacroElement):
+    """The chosen area's outline drawn thick on top of the areas; not clickable.
+
+    ``data`` is a GeoJSON feature (EPSG:4326, lon/lat). When added to the map
+    it fires ``kitaku:selected``, so the outline a click drew on the
+    Choropleth gives way to this one and a single area stays marked.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {interactive: false,
+  style: {color: "#000", weight: 5, opacity: 1, fill: false,
+          className: "kitaku-selected"}})
+  .on("add", function () { this._map.fire("kitaku:selected"); })
+  .addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, data: str):
+        """Keep the data for the template (already escaped JSON)."""
+        super().__init__()
+        self._name = "selected_area"
+        self.data = embed_json(data)
 
 
 class Outline(MacroElement):
@@ -198,12 +251,16 @@ var {{ this.get_name() }} = L.layerGroup(
 
 
 class Legend(MacroElement):
-    """A legend box in a map corner; ``html`` was built from escaped text."""
+    """A legend box in a map corner; ``html`` was built from escaped text.
+
+    The top right corner is the emptiest over the ward; a ``<details>`` box
+    in ``html`` lets a phone user fold the legend away by its title.
+    """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.control({position: "bottomright"});
+var {{ this.get_name() }} = L.control({position: {{ this.position }}});
 {{ this.get_name() }}.onAdd = function () {
   var div = L.DomUtil.create("div", "kitaku-legend");
   div.innerHTML = {{ this.html }};
@@ -215,11 +272,12 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 """
     )
 
-    def __init__(self, html: str):
+    def __init__(self, html: str, position: str = "topright"):
         """Keep the data for the template (already escaped JSON)."""
         super().__init__()
         self._name = "legend"
         self.html = script_json(html)
+        self.position = script_json(position)
 
 
 class FacilityLayer(JSCSSMixin, MacroElement):

@@ -17,10 +17,13 @@ RANK_TITLES = {
 
 
 def legend_html(layer: IndicatorLayer, bundle: Bundle) -> str:
-    """Title, unit, one row per class (bounds and count), missing, averages."""
+    """Title, unit, one row per class (bounds and count), missing, averages.
+
+    The rows sit in a ``<details>`` box whose title folds them away.
+    """
     info, classification = layer.info, layer.classification
     signed = layer.change_from is not None
-    rows = [f'<div class="t">{html.escape(layer.title)}</div>']
+    rows = [f'<summary class="t">{html.escape(layer.title)}</summary>']
     rows.append(f"<div>単位: {html.escape(_unit_text(layer))}</div>")
 
     for (low, high), color, count in zip(
@@ -40,7 +43,7 @@ def legend_html(layer: IndicatorLayer, bundle: Bundle) -> str:
     if layer.level == "ward":
         ward = html.escape(str(bundle.meta["ward_name_ja"]))
         rows.append(f"<div>太線: {ward}</div>")
-    return "".join(rows)
+    return f"<details open>{''.join(rows)}</details>"
 
 
 def tooltip_parts(layer: IndicatorLayer, bundle: Bundle) -> dict[str, str]:
