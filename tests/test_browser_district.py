@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from kitaku_maps import karte
 from tests.browser_support import map_frame
@@ -40,7 +41,7 @@ def test_map_click_then_side_panel_link_opens_the_district_chart(
 
     first_sentence = karte.district_profile(bundle, code)["sentence"].iloc[0]
     page.get_by_text(first_sentence).first.wait_for(timeout=PAGE_TIMEOUT_MS)
-    assert page.get_by_text("7つの重点目標のスコアカード").first.is_visible()
+    expect(page.get_by_text("7つの重点目標のスコアカード").first).to_be_visible()
     assert not [u for u in view.blocked if re.search(r"\.(js|css|woff2?)(\?|$)", u)]
     assert not view.errors, view.errors
 
@@ -52,4 +53,4 @@ def test_district_chart_by_url_shows_that_district(streamlit_url, offline_page, 
 
     title = f"{name}{bundle.meta['district_term_ja']}カルテ"
     view.page.get_by_role("heading", name=title).first.wait_for(timeout=PAGE_TIMEOUT_MS)
-    assert view.page.get_by_text("デモ用の仮の数値").first.is_visible()
+    expect(view.page.get_by_text("デモ用の仮の数値").first).to_be_visible()
