@@ -81,7 +81,10 @@ class DataValidationError(KitakuError, ValueError):
     """An input file or bundle failed validation; ``problems`` lists why."""
 
     def __init__(self, problems: list[Problem], summary: str = "") -> None:
-        self.problems = list(problems)
+        # Whole-file problems first, then by row as a spreadsheet shows them.
+        self.problems = sorted(
+            problems, key=lambda p: (p.file, -1 if p.row is None else p.row)
+        )
         lines = [summary or f"{len(self.problems)} problem(s) found"]
         lines += [f"  - {p}" for p in self.problems[:50]]
         if len(self.problems) > 50:

@@ -214,8 +214,15 @@ def to_long(raw: pd.DataFrame, file: str, indicator: str | None) -> pd.DataFrame
 
 
 def require_columns(roles, columns, file: str, indicator: str | None) -> None:
-    """Raise when the indicator or area column is missing."""
+    """Raise when a column the table's form needs is missing.
+
+    Every table needs an area column (and an indicator column unless one
+    indicator is named). A long table needs both year and value columns; a
+    table with neither is wide and needs at least one column per year.
+    """
     needed = ["area"] if indicator else ["indicator", "area"]
+    if ("year" in roles) != ("value" in roles):
+        needed.append("value" if "year" in roles else "year")
     found_ja = "ファイルの列は " + "".join(f"「{c}」" for c in columns)
     problems = [
         Problem(
@@ -230,6 +237,18 @@ def require_columns(roles, columns, file: str, indicator: str | None) -> None:
         for role in needed
         if role not in roles
     ]
+    if not problems and "year" not in roles and len(columns) <= len(roles):
+        problems.append(
+            Problem(
+                file,
+                None,
+                "year",
+                "a year and a value column, or one column per fiscal year",
+                f"the columns {', '.join(map(str, columns))}",
+                "「年度」と「値」の列、または年度ごとの列（例: 2024年度）",
+                found_ja,
+            )
+        )
     if problems:
         raise DataValidationError(problems, f"{file}: missing column(s)")
 

@@ -173,6 +173,30 @@ def test_missing_area_column(bundle_dir, tmp_path):
     assert "indicator, year, value" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("header", "missing"),
+    [("指標,校区,値", "year"), ("指標,校区,年度", "value"), ("指標,校区", "year")],
+)
+def test_a_long_table_missing_its_year_or_value_column(
+    bundle_dir, tmp_path, header, missing
+):
+    cells = ",".join(["population", "北山", "2024", "1"][: header.count(",") + 1])
+    path = write(tmp_path, "half.csv", f"{header}\n{cells}\n")
+    with pytest.raises(DataValidationError) as caught:
+        run_import(path, bundle_dir)
+    assert problem_of(caught.value) == (None, missing)
+    assert header.replace(",", ", ") in str(caught.value)
+    assert "列" in caught.value.message_ja
+
+
+def test_problems_are_listed_in_row_order(bundle_dir, tmp_path):
+    text = "指標,校区,年度,値\naging_rate,北山,2024,130\npopulation,南川,2024,-3\n"
+    with pytest.raises(DataValidationError) as caught:
+        run_import(write(tmp_path, "order.csv", text), bundle_dir)
+    rows = [p.row for p in caught.value.problems]
+    assert rows == sorted(rows) == [2, 3]
+
+
 def test_unknown_district_lists_the_known_names(bundle_dir, tmp_path):
     path = write(
         tmp_path,
