@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -158,3 +159,26 @@ def test_import_wards_command_writes_the_file(tmp_path):
         main(["import-boundaries", "--bundle", str(bundle), "--wards", str(path)]) == 0
     )
     assert Path(bundle / "wards.geojson").is_file()
+
+
+@needs_sources
+def test_reimporting_the_real_points_and_shelters_reproduces_the_bundle(
+    files, tmp_path, capsys
+):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(settings.DATA_DIR, bundle)
+    saved = (bundle / "facilities.geojson").read_bytes()
+
+    undated = ["import-points", "--bundle", str(bundle), "--schools"]
+    assert main([*undated, str(files.schools)]) == 2
+    assert "--as-of YYYY-MM-DD" in capsys.readouterr().err
+    assert (bundle / "facilities.geojson").read_bytes() == saved
+
+    points = [*undated, str(files.schools), "--as-of", "2026-07-30"]
+    assert main([*points, "--towns", str(files.towns)]) == 0
+    shelters = ["import-shelters", "--bundle", str(bundle)]
+    shelters += ["--gsi", str(files.gsi_shelters), "--portal"]
+    shelters += [str(files.portal_shelters), "--open-status", str(files.open_status)]
+    assert main(shelters) == 0
+    for name in ("facilities.geojson", "towns.csv", "open_status.csv"):
+        assert (bundle / name).read_bytes() == (settings.DATA_DIR / name).read_bytes()

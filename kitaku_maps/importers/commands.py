@@ -24,6 +24,7 @@ from geo.io import write_geojson
 from geo.names import NameMatcher
 from kitaku_maps import settings
 from kitaku_maps.bundle import FACILITY_COLUMNS, FILES
+from kitaku_maps.errors import InputFormatError
 from kitaku_maps.importers.boundaries import (
     DISTRICT_COLUMNS,
     read_districts,
@@ -46,6 +47,7 @@ from kitaku_maps.importers.shelters import (
 )
 from kitaku_maps.importers.towns import read_towns
 from kitaku_maps.loader import read_geojson
+from kitaku_maps.tables import check_date
 
 logger = logging.getLogger(__name__)
 
@@ -234,7 +236,11 @@ def import_points(args: argparse.Namespace) -> list[str]:
     writers: list[Writer] = []
 
     if args.schools:
-        schools = read_schools(args.schools, name_column=args.name_column)
+        schools = read_schools(
+            args.schools,
+            name_column=args.name_column,
+            as_of=_as_of(args.schools, args.as_of),
+        )
         facilities = _replace_category(
             bundle, "school", schools[[*FACILITY_COLUMNS, "geometry"]]
         )
@@ -249,6 +255,20 @@ def import_points(args: argparse.Namespace) -> list[str]:
         )
 
     return replace_files(bundle, writers)
+
+
+def _as_of(path: Path, given: str | None) -> str:
+    """The as-of date given, else the date in the file name; raise if neither."""
+    as_of = given or date_in_name(path)
+    if not as_of:
+        raise InputFormatError(
+            f"{path.name}: expected an as-of date for its records, found none in "
+            "the file name; give --as-of YYYY-MM-DD",
+            f"ファイル {path.name}: 記録の時点の日付が必要ですが、ファイル名に"
+            "日付がありません。--as-of YYYY-MM-DD で指定してください。",
+        )
+    check_date(as_of)
+    return as_of
 
 
 # --- the command line -----------------------------------------------------
@@ -295,6 +315,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     points.add_argument("--schools", type=Path, help="school points (GeoJSON, ...)")
     points.add_argument("--towns", type=Path, help="town points (JSON list or CSV)")
     points.add_argument("--name-column", help="column of school or town names")
+    points.add_argument(
+        "--as-of",
+        help="date the school list is as of, YYYY-MM-DD "
+        "(default: the date in the file name)",
+    )
 
 
 def _command(
