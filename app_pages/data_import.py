@@ -8,9 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import cached_bundle
+from app_pages.common import bundle_or_stop, cached_bundle
 from kitaku_maps import settings, uploads
 from kitaku_maps.errors import InputFormatError
+from kitaku_maps.table_template import table_template, template_levels
 from kitaku_maps.uploads import TableOptions, UploadCheck
 
 NEW_SOURCE = "（新しい出典を登録）"
@@ -104,6 +105,7 @@ def source_choice(as_of: date) -> tuple[str, str | None] | None:
         index=None,
         format_func=labels.get,
         placeholder="出典を選んでください",
+        key="table_source",
     )
     if chosen is None:
         st.caption("出典を選ぶと「確認」と「取り込む」が表示されます。")
@@ -115,8 +117,41 @@ def source_choice(as_of: date) -> tuple[str, str | None] | None:
     return uploads.new_source_id(settings.DATA_DIR, as_of.isoformat()), title
 
 
+def template_help() -> None:
+    """How to lay out a table, and a blank one to fill in for any indicator."""
+    bundle = bundle_or_stop()
+    term, example = bundle.meta["district_term_ja"], bundle.districts["name_ja"][0]
+    with st.expander("表の作り方と、記入用のひな形"):
+        st.markdown(
+            "- 1行に1つの数値: 「指標」「地域」「年度」「値」の列"
+            "（または年度ごとに列を並べた横長の表）\n"
+            f"- 地域は{term}名（「{example}」「{example}{term}」のどちらでも可）"
+            "か区の名前\n"
+            "- 年度は 2024、2024年度、令和6年度、R6 のどれでも可\n"
+            "- 空欄や「-」「＊」は欠測として、その理由とともに残します"
+        )
+        catalogue = bundle.indicators
+        catalogue = catalogue[catalogue["level"].isin(template_levels())]
+        labels = dict(zip(catalogue["indicator_id"], catalogue["name_ja"], strict=True))
+        left, right = st.columns([3, 1])
+        indicator = left.selectbox(
+            "ひな形の指標", list(labels), format_func=labels.get, key="template_ind"
+        )
+        year = right.number_input(
+            "年度", 2000, 2100, date.today().year - 1, key="template_year"
+        )
+        st.download_button(
+            "ひな形をダウンロード（CSV・Excelで開けます）",
+            data=table_template(bundle, indicator, int(year)),
+            file_name=f"{indicator}_{int(year)}.csv",
+            mime="text/csv",
+            key="template_download",
+        )
+
+
 def table_section(allowed: bool) -> None:
     """Upload, check and import an indicator table."""
+    template_help()
     upload = st.file_uploader(
         "統計表（CSV または Excel。文字コードは UTF-8 または Shift_JIS）",
         type=list(uploads.TABLE_SUFFIXES),

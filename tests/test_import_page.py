@@ -15,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from kitaku_maps import settings
 from kitaku_maps.bundle import Bundle
+from kitaku_maps.errors import InputFormatError
+from kitaku_maps.table_template import table_template
 
 PAGE = str(settings.PROJECT_ROOT / "app_pages" / "data_import.py")
 
@@ -46,8 +48,9 @@ def upload_table(app: AppTest, name: str, data: bytes) -> AppTest:
     """Upload a table and choose the ward's statistics source."""
     app.get("file_uploader")[0].upload(name, data, "text/csv")
     app.run()
-    if app.selectbox:
-        app.selectbox[0].select("kumamoto_kita_ward").run()
+    sources = [box for box in app.selectbox if box.key == "table_source"]
+    if sources:
+        sources[0].select("kumamoto_kita_ward").run()
     return app
 
 
@@ -139,5 +142,33 @@ def test_no_buttons_until_a_source_is_chosen(bundle, data_copy):
     app.get("file_uploader")[0].upload("人口.csv", table_bytes(bundle), "text/csv")
     app.run()
 
-    assert app.selectbox[0].value is None
+    assert app.selectbox(key="table_source").value is None
     assert not [b for b in app.button if b.key.startswith("table_")]
+
+
+def test_a_blank_template_lists_every_district_and_imports_once_filled(
+    bundle, data_copy
+):
+    app = page()
+    download = next(b for b in app.get("download_button") if "ひな形" in b.proto.label)
+    assert download.proto.label.startswith("ひな形をダウンロード")
+
+    template = table_template(bundle, "population", 2025).decode("utf-8-sig")
+    header, *rows = template.splitlines()
+    assert header == "指標,地域,年度,値"
+    assert [r.split(",")[1] for r in rows] == bundle.districts["name_ja"].tolist()
+    assert all(r.startswith("population,") and r.endswith(",2025年度,") for r in rows)
+
+    filled = "\n".join([header, *(f"{r}100" for r in rows)]).encode("utf-8-sig")
+    app = upload_table(app, "filled.csv", filled)
+    button(app, "table_import").click().run()
+    assert not app.error, [e.value for e in app.error]
+    assert "取り込みました" in app.success[0].value
+
+
+def test_no_template_for_a_city_level_indicator(bundle):
+    city = bundle.indicators.loc[bundle.indicators["level"] == "city", "indicator_id"]
+    with pytest.raises(InputFormatError, match="district or ward indicator"):
+        table_template(bundle, city.iloc[0], 2024)
+    with pytest.raises(InputFormatError, match="catalogue"):
+        table_template(bundle, "no_such_indicator", 2024)
