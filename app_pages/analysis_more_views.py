@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages.analysis_views import pick, pick_year
 from app_pages.downloads import figure_download, layer_download, table_downloads
 from geo.errors import GeoInputError
-from kitaku_maps import analysis, charts, karte, small_counts
+from kitaku_maps import analysis, charts, karte, karte_tables, small_counts
 from kitaku_maps.bundle import Bundle
 
 #: Names of the LISA cluster labels shown under the map.
@@ -59,7 +59,9 @@ def spatial_view(bundle: Bundle) -> None:
     )
     layer_download(layer, f"lisa_{indicator_id}_{year}", key="spatial")
     table_downloads(
-        layer.drop(columns="geometry"), f"lisa_{indicator_id}_{year}", key="spatial"
+        karte_tables.export_table(layer.drop(columns="geometry"), bundle.meta),
+        f"lisa_{indicator_id}_{year}",
+        key="spatial",
     )
 
 
@@ -86,15 +88,25 @@ def small_counts_view(bundle: Bundle) -> None:
     rates = small_counts.rates_per_thousand(bundle, indicator_id, year, pool)
     period = f"{year - pool + 1}〜{year}年度" if pool > 1 else f"{year}年度"
     title = f"{names[indicator_id]}: 人口千人あたり（年平均、{period}）"
-    figure = charts.interval_bars(rates, title, "人口千人あたり件数（95%区間）")
+    figure = charts.interval_bars(
+        rates,
+        title,
+        "人口千人あたり件数（95%区間）",
+        f"{bundle.meta['ward_name_ja']}全体",
+    )
     figure_download(figure, f"rates_{indicator_id}_{year}_{pool}", key="small")
     st.caption(
         f"件数が{small_counts.UNSTABLE_BELOW}件未満の地域は白抜きで示し、"
         "「不安定」としています。件数が少ないと偶然の増減が大きく、"
         "その年の値だけで良し悪しを判断できません。"
-        "数年分をまとめると安定します。線は正確なポアソン分布による95%区間です。"
+        "数年分をまとめると安定します。線は正確なポアソン分布による95%区間、"
+        f"破線は{bundle.meta['ward_name_ja']}全体の値です。"
     )
-    table_downloads(rates, f"rates_{indicator_id}_{year}_{pool}", key="small")
+    table_downloads(
+        karte_tables.export_table(rates, bundle.meta),
+        f"rates_{indicator_id}_{year}_{pool}",
+        key="small",
+    )
 
 
 def wards_view(bundle: Bundle) -> None:
@@ -116,4 +128,8 @@ def wards_view(bundle: Bundle) -> None:
         table, f"{info['name_ja']}（{year}年度）", labels, str(meta["ward_code"])
     )
     figure_download(figure, f"wards_{indicator_id}_{year}", key="wards")
-    table_downloads(table, f"wards_{indicator_id}_{year}", key="wards")
+    table_downloads(
+        karte_tables.export_table(table, bundle.meta),
+        f"wards_{indicator_id}_{year}",
+        key="wards",
+    )

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.downloads import figure_download, layer_download, table_downloads
 from app_pages.widgets import indicator_picker, year_slider
-from kitaku_maps import analysis, charts, karte
+from kitaku_maps import analysis, charts, karte, karte_tables
 from kitaku_maps.bundle import Bundle
 
 
@@ -59,7 +59,11 @@ def ranking_view(bundle: Bundle) -> None:
         st.caption("この指標には良し悪しの向きがないため、順位は値の高い順です。")
     figure = charts.ranking_bars(table, title, _labels(bundle), highlight)
     figure_download(figure, f"ranking_{indicator_id}_{year}", key="rank")
-    table_downloads(table, f"ranking_{indicator_id}_{year}", key="rank")
+    table_downloads(
+        karte_tables.export_table(table, bundle.meta),
+        f"ranking_{indicator_id}_{year}",
+        key="rank",
+    )
 
 
 def side_by_side_view(bundle: Bundle) -> None:
@@ -106,6 +110,9 @@ def over_time_view(bundle: Bundle) -> None:
     layer_download(
         analysis.district_layer(bundle, columns), f"maps_{indicator_id}", key="time"
     )
+    table_downloads(
+        analysis.years_table(bundle, indicator_id), f"years_{indicator_id}", key="time"
+    )
 
     names = _names(bundle)
     codes = st.multiselect(
@@ -138,7 +145,13 @@ def two_indicators_view(bundle: Bundle) -> None:
     x_name = karte.indicator_info(bundle, x_id)["name_ja"]
     y_name = karte.indicator_info(bundle, y_id)["name_ja"]
 
-    figure = charts.scatter_labelled(pairs, x_name, y_name, f"{x_name} と {y_name}")
+    figure = charts.scatter_labelled(
+        pairs,
+        x_name,
+        y_name,
+        f"{x_name} と {y_name}",
+        analysis.correlation_note(result, _term(bundle)),
+    )
     figure_download(figure, f"scatter_{x_id}_{y_id}", key="scatter")
     if result["n"] >= analysis.MIN_PAIRS and result["pearson"] == result["pearson"]:
         st.metric("相関係数（ピアソン）", f"{result['pearson']:.2f}")
@@ -152,7 +165,12 @@ def two_indicators_view(bundle: Bundle) -> None:
         "相関は因果ではありません。2つの指標が一緒に動いて見えても、"
         "一方が他方の原因とは限りません（人口規模など別の要因の影響もあります）。"
     )
-    table_downloads(pairs, f"scatter_{x_id}_{y_id}", key="scatter")
+    names = {"x": x_name, "y": y_name}
+    table_downloads(
+        karte_tables.export_table(pairs, bundle.meta, names),
+        f"scatter_{x_id}_{y_id}",
+        key="scatter",
+    )
 
 
 def _second_indicator_first(bundle: Bundle, key: str) -> None:

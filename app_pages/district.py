@@ -40,7 +40,7 @@ def choose_district(bundle: Bundle) -> str:
 def show_scorecard(scorecard: pd.DataFrame, bundle: Bundle, code: str) -> None:
     """The 7 goals: mean standardised score with strongest and weakest indicator."""
     ward = bundle.meta["ward_name_ja"]
-    st.subheader("7つの重点目標のスコアカード")
+    st.subheader(f"{len(bundle.goals)}つの重点目標のスコアカード")
     st.caption(
         f"スコアは各指標を{ward}の全{bundle.meta['district_term_ja']}の中で標準化した値"
         "（平均0、標準偏差1、高いほど良い向きにそろえたもの）の平均です。"
@@ -48,24 +48,9 @@ def show_scorecard(scorecard: pd.DataFrame, bundle: Bundle, code: str) -> None:
         "評価: +0.5以上「強み」、+0.2以上「やや強み」、-0.2以上「平均的」、"
         "-0.5以上「やや弱み」、それより下「弱み」。"
     )
-    frame = pd.DataFrame(
-        {
-            "重点目標": scorecard["title_ja"],
-            "評価": scorecard["score"]
-            .map(scores.score_words)
-            .where(scorecard["n_indicators"] > 0, "比べられる指標なし"),
-            "スコア": pd.to_numeric(scorecard["score"]).round(2),
-            "指標数": scorecard["n_indicators"],
-            "いちばん良い指標": scorecard["strongest_ja"].fillna("—"),
-            "いちばん課題のある指標": scorecard["weakest_ja"].fillna("—"),
-        }
-    )
-    st.dataframe(
-        frame,
-        hide_index=True,
-        column_config={"スコア": st.column_config.NumberColumn(format="%+.2f")},
-    )
-    table_downloads(frame, f"scorecard_{code}", key=f"scorecard-{code}")
+    rows = karte_tables.scorecard_rows(scorecard)
+    st.dataframe(karte_tables.scorecard_display(rows), hide_index=True)
+    table_downloads(rows, f"scorecard_{code}", key=f"scorecard-{code}")
 
 
 def show_goal(bundle: Bundle, profile: pd.DataFrame, goal_id: str, code: str) -> None:
@@ -138,10 +123,17 @@ def show_facilities(bundle: Bundle, code: str) -> None:
             continue
         with st.expander(f"{category['name_ja']}（{len(items)}）"):
             for _, item in items.sort_values("name_ja").iterrows():
-                st.markdown(f"- {html.escape(str(item['name_ja']))}")
+                st.markdown(f"- {html.escape(facility_line(item))}")
                 photo = str(item.get("photo_url") or "")
                 if photo.startswith(("http://", "https://")):
                     st.image(photo, caption=str(item["name_ja"]), width=240)
+
+
+def facility_line(item: pd.Series) -> str:
+    """「name（address）（デモ）」 for a facility list (not escaped)."""
+    address = str(item.get("address_ja") or "").strip()
+    demo = "（デモ）" if item.get("status") == "demo" else ""
+    return str(item["name_ja"]) + (f"（{address}）" if address else "") + demo
 
 
 def main() -> None:

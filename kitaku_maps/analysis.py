@@ -98,6 +98,22 @@ def correlation(pairs: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def correlation_note(result: dict, term: str) -> str:
+    """The coefficient and the warning in one line, written into the scatter PNG.
+
+    ``result`` is :func:`correlation`; ``term`` the word for a district.
+    """
+    if result["n"] < MIN_PAIRS or np.isnan(result["pearson"]):
+        return (
+            f"{result['n']}{term}。"
+            "値のそろった地域が少なく、相関係数は計算していません。"
+        )
+    return (
+        f"相関係数 r = {result['pearson']:.2f}（{result['n']}{term}）。"
+        "相関は因果ではありません。"
+    )
+
+
 def heat_table(bundle: Bundle) -> pd.DataFrame:
     """The heat table of :func:`heat_table_computed`, computed once per bundle."""
     return karte.memoised(bundle, "heat_table", heat_table_computed).copy()
@@ -133,6 +149,25 @@ def values_by_year(bundle: Bundle, indicator_id: str) -> dict[int, pd.Series]:
         ]
         for year in sorted(set(karte.years_of(bundle, indicator_id)))
     }
+
+
+def years_table(bundle: Bundle, indicator_id: str) -> pd.DataFrame:
+    """Districts (rows) x fiscal years (「2024年度」 columns), then the ward average.
+
+    The numbers behind the small-multiple maps and the trend chart, for download.
+    """
+    frame = karte.areas(bundle, "district").rename(
+        columns={"area_code": "コード", "name_ja": "名称"}
+    )
+    ward = {
+        "コード": bundle.meta["ward_code"],
+        "名称": f"{bundle.meta['ward_name_ja']}平均",
+    }
+    for year in sorted(set(karte.years_of(bundle, indicator_id))):
+        table = karte.indicator_table(bundle, indicator_id, year)
+        frame[f"{year}年度"] = table["value"].to_numpy()
+        ward[f"{year}年度"] = table["ward_average"].iloc[0]
+    return pd.concat([frame, pd.DataFrame([ward])], ignore_index=True)
 
 
 def district_layer(bundle: Bundle, columns: dict[str, pd.Series]) -> gpd.GeoDataFrame:

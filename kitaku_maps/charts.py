@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import geopandas as gpd
 import mapclassify
+import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -101,9 +103,13 @@ def trend_lines(
 
 
 def scatter_labelled(
-    frame: pd.DataFrame, x_label: str, y_label: str, title: str
+    frame: pd.DataFrame, x_label: str, y_label: str, title: str, note: str = ""
 ) -> Figure:
-    """Scatter of ``x`` against ``y`` with each point labelled by ``name_ja``."""
+    """Scatter of ``x`` against ``y`` with each point labelled by ``name_ja``.
+
+    ``note`` (e.g. the correlation coefficient and its warning) is written
+    under the title, so a saved PNG carries it too.
+    """
     figure = _figure(6.5, 5)
     axes = figure.subplots()
     axes.scatter(frame["x"], frame["y"], color=BASE_COLOUR, edgecolor="#3182bd")
@@ -111,7 +117,7 @@ def scatter_labelled(
         axes.annotate(row["name_ja"], (row["x"], row["y"]), fontsize=8)
     axes.set_xlabel(x_label)
     axes.set_ylabel(y_label)
-    axes.set_title(title)
+    axes.set_title(f"{title}\n{note}" if note else title)
     return figure
 
 
@@ -126,40 +132,64 @@ def small_multiple_maps(
 
     ``values`` maps a fiscal year to values indexed by district code; the
     classes are computed over all years so the colours compare across maps.
+    One legend for all maps sits under the grid, so every map has the same
+    size.
     """
-    pooled = pd.concat(values.values()).dropna()
-    classes = min(k, max(pooled.nunique(), 1))
-    breaks = mapclassify.Quantiles(pooled.to_numpy(), k=classes).bins
-    figure = _figure(3.2 * min(len(values), 4), 3.4 * int(np.ceil(len(values) / 4)))
-    grid = figure.subplots(int(np.ceil(len(values) / 4)), min(len(values), 4))
-    axes_list = np.atleast_1d(grid).ravel()
+    breaks = _pooled_breaks(values, k)
+    cmap = matplotlib.colormaps["YlOrRd"]
+    colours = [to_hex(cmap(x)) for x in np.linspace(0.1, 1.0, len(breaks))]
+    rows, columns = int(np.ceil(len(values) / 4)), min(len(values), 4)
+    figure = _figure(3.2 * columns, 3.4 * rows + 0.6)
+    axes_list = np.atleast_1d(figure.subplots(rows, columns)).ravel()
 
-    last = list(values)[-1]
     for axes, (year, series) in zip(axes_list, values.items(), strict=False):
-        frame = districts.assign(value=districts["district_code"].map(series))
-        frame.plot(
-            column="value",
-            ax=axes,
-            cmap="YlOrRd",
-            scheme="user_defined",
-            classification_kwds={"bins": breaks},
-            edgecolor="white",
-            linewidth=0.4,
-            missing_kwds={"color": MISSING_COLOUR},
-            legend=year == last,
-            legend_kwds={
-                "loc": "upper left",
-                "bbox_to_anchor": (1.0, 1.0),
-                "fontsize": 7,
-                "title": unit,
-            },
-        )
+        value = districts["district_code"].astype(str).map(series).to_numpy(float)
+        classes = np.searchsorted(breaks, value, side="left").clip(0, len(breaks) - 1)
+        fill = [
+            MISSING_COLOUR if np.isnan(v) else colours[c]
+            for v, c in zip(value, classes, strict=True)
+        ]
+        districts.plot(ax=axes, color=fill, edgecolor="white", linewidth=0.4)
         axes.set_title(f"{year}年度", fontsize=10)
+    for axes in axes_list:
         axes.set_axis_off()
-    for axes in axes_list[len(values) :]:
-        axes.set_axis_off()
+
+    figure.legend(
+        handles=_class_patches(breaks, colours),
+        loc="outside lower center",
+        ncols=min(len(breaks) + 1, 6),
+        fontsize=8,
+        title=unit,
+    )
     figure.suptitle(f"{title}（{unit}、全年度共通の分位で色分け）")
     return figure
+
+
+def _pooled_breaks(values: dict[int, pd.Series], k: int) -> np.ndarray:
+    """Upper bounds of up to ``k`` quantile classes over every year's values."""
+    pooled = pd.concat(values.values()).dropna()
+    if pooled.empty:
+        return np.array([0.0])
+    classes = min(k, max(pooled.nunique(), 1))
+    return np.asarray(mapclassify.Quantiles(pooled.to_numpy(), k=classes).bins)
+
+
+def _class_patches(breaks: np.ndarray, colours: list) -> list[Patch]:
+    """Legend patches 「a超〜b」 for the classes, and one for missing values."""
+    lows = [None, *breaks[:-1]]
+    patches = []
+    for low, high, colour in zip(lows, breaks, colours, strict=True):
+        label = f"{_number(high)}以下"
+        if low is not None:
+            label = f"{_number(low)}超〜{_number(high)}"
+        patches.append(Patch(color=colour, label=label))
+    return [*patches, Patch(color=MISSING_COLOUR, label="値なし")]
+
+
+def _number(value: float) -> str:
+    """A class bound with thousands separators and a few significant digits."""
+    decimals = 0 if abs(value) >= 100 else 1 if abs(value) >= 1 else 2
+    return f"{value:,.{decimals}f}"
 
 
 def cluster_map(districts: gpd.GeoDataFrame, clusters: pd.Series, title: str) -> Figure:
@@ -178,8 +208,15 @@ def cluster_map(districts: gpd.GeoDataFrame, clusters: pd.Series, title: str) ->
     return figure
 
 
-def interval_bars(rates: pd.DataFrame, title: str, unit_label: str) -> Figure:
-    """Rates with their intervals; unstable ones drawn hollow (small counts)."""
+def interval_bars(
+    rates: pd.DataFrame, title: str, unit_label: str, ward_label: str = ""
+) -> Figure:
+    """Rates with their intervals; unstable ones drawn hollow (small counts).
+
+    With ``ward_label`` the rate of all districts together (total count over
+    total person-years) is drawn as a dashed line, so each interval can be
+    read against it.
+    """
     rows = rates.dropna(subset=["rate"]).sort_values("rate")
     figure = _figure(7, 0.28 * len(rows) + 1.2)
     axes = figure.subplots()
@@ -198,9 +235,12 @@ def interval_bars(rates: pd.DataFrame, title: str, unit_label: str) -> Figure:
         zorder=3,
         label="件数が少なく不安定",
     )
+    if ward_label and rows["population"].sum() > 0:
+        ward_rate = rows["count"].sum() / rows["population"].sum() * 1000.0
+        axes.axvline(ward_rate, color=WARD_COLOUR, linestyle="--", label=ward_label)
     axes.set_yticks(positions, rows["name_ja"])
     axes.set_xlabel(unit_label)
     axes.set_title(title)
-    if (~stable).any():
+    if axes.get_legend_handles_labels()[0]:
         axes.legend(loc="lower right", fontsize="small")
     return figure

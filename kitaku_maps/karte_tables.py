@@ -1,4 +1,5 @@
-"""Display tables of the district chart: Japanese headers, formatted values.
+"""Display tables of the district chart and the analysis page: Japanese
+headers, formatted values, and the Japanese form of tables for download.
 
 The pages show these frames as they are; the numbers come from
 :mod:`kitaku_maps.karte`, so what the app shows matches ``table``.
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kitaku_maps import karte
+from kitaku_maps import karte, scores
 from kitaku_maps.bundle import Bundle
-from kitaku_maps.sentences import format_value
+from kitaku_maps.sentences import MISSING_REASONS_JA, format_value
 
 
 def _signed(value: float, decimals: int, unit: str) -> str:
@@ -18,6 +19,8 @@ def _signed(value: float, decimals: int, unit: str) -> str:
     if value is None or pd.isna(value):
         return "—"
     unit = "pt" if unit == "%" else unit
+    if round(value, decimals) == 0:
+        return f"±{0:.{decimals}f}{unit}"
     return f"{value:+,.{decimals}f}{unit}"
 
 
@@ -67,9 +70,9 @@ def _year(year) -> str:
 
 
 def _rank(row: pd.Series, meta: dict) -> str:
-    """「3位/21校区」 (or among the wards); a dash when unranked."""
+    """「3位/21校区」 (or among the wards); a dash when unranked or alone."""
     rank = row.get("rank")
-    if rank is None or pd.isna(rank):
+    if rank is None or pd.isna(rank) or int(row.get("n_ranked") or 0) < 2:
         return "—"
     word = meta["district_term_ja"] if row["level"] == "district" else "区"
     order = "（高い順）" if row["better"] == "neutral" else ""
@@ -95,3 +98,97 @@ def _note(row: pd.Series, meta: dict) -> str:
     if row.get("status") == "demo":
         notes.append("デモ値")
     return "・".join(notes)
+
+
+def scorecard_rows(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The goal scorecard with Japanese headers; ``スコア`` numeric (NaN = none).
+
+    ``scorecard`` is :func:`kitaku_maps.scores.goal_scorecard`. This is the
+    frame that is downloaded: a goal without comparable indicators has an
+    empty score cell.
+    """
+    has_scores = scorecard["n_indicators"] > 0
+    return pd.DataFrame(
+        {
+            "重点目標": scorecard["title_ja"],
+            "評価": scorecard["score"]
+            .map(scores.score_words)
+            .where(has_scores, NO_SCORE_JA),
+            "スコア": pd.to_numeric(scorecard["score"]).round(2),
+            "指標数": scorecard["n_indicators"],
+            "いちばん良い指標": scorecard["strongest_ja"].fillna("—"),
+            "いちばん課題のある指標": scorecard["weakest_ja"].fillna("—"),
+        }
+    )
+
+
+#: 評価 of a goal with no indicator to compare.
+NO_SCORE_JA = "比べられる指標なし"
+
+
+def scorecard_display(rows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`scorecard_rows` for the screen: scores as 「+0.16」, a dash for none."""
+    shown = rows.copy()
+    shown["スコア"] = [
+        "—" if pd.isna(score) else f"{score:+.2f}" for score in rows["スコア"]
+    ]
+    return shown
+
+
+#: Japanese headers of the English columns of analysis tables (downloads).
+EXPORT_HEADERS_JA = {
+    "area_code": "コード",
+    "district_code": "コード",
+    "name_ja": "名称",
+    "value": "値",
+    "unit": "単位",
+    "rank": "順位",
+    "status": "値の種類",
+    "as_of": "時点",
+    "missing_reason": "値がない理由",
+    "boundary_status": "境界",
+    "count": "件数",
+    "population": "人口（延べ）",
+    "years": "年数",
+    "rate": "人口千人あたり（年平均）",
+    "lower": "95%区間の下限",
+    "upper": "95%区間の上限",
+    "unstable": "件数が少なく不安定",
+    "local_i": "局所モランI",
+    "p_sim": "p値（並べ替え検定）",
+    "quadrant": "象限",
+    "cluster": "クラスター",
+    "island": "隣接なし",
+}
+
+#: Words of the ``status`` and ``boundary_status`` values (downloads).
+STATUS_JA = {
+    "official": "公表値",
+    "demo": "デモ値",
+    "computed": "計算値",
+    "approximate": "推定",
+}
+
+
+def export_table(
+    frame: pd.DataFrame, meta: dict, names: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """An analysis table with Japanese headers and status words, for download.
+
+    ``names`` renames further columns (e.g. ``{"x": "高齢化率"}``); the ward
+    and city averages are named after the bundle's ward and city (in a table
+    of the wards, ``ward_average`` is the home ward's own value).
+    """
+    ward_figure = frame.attrs.get("level") == "ward"
+    headers = {
+        **EXPORT_HEADERS_JA,
+        "ward_average": f"{meta['ward_name_ja']}" + ("の値" if ward_figure else "平均"),
+        "city_average": f"{meta['city_name_ja']}平均",
+        **(names or {}),
+    }
+    words = {**STATUS_JA, **MISSING_REASONS_JA}
+    table = frame.copy()
+    for column in ("status", "boundary_status", "missing_reason"):
+        if column in table.columns:
+            table[column] = table[column].replace(words)
+    return table.rename(columns=headers)

@@ -135,10 +135,30 @@ def table_sentences(info: pd.Series, table: pd.DataFrame, meta: dict) -> dict[st
             )
             if p
         ]
-        sentences[code] = (
-            "で、".join(parts[:2]) + "".join(f"、{p}" for p in parts[2:]) + "。"
-        )
+        sentences[code] = _join_clauses(parts)
     return sentences
+
+
+#: Endings of comparison words and their continuative forms, used when
+#: another clause follows (「やや高い、」 reads as a list; 「やや高く、」 flows).
+CONTINUATIVE = (("高い", "高く"), ("低い", "低く"), ("同じ", "同じで"))
+
+
+def _continuative(clause: str) -> str:
+    """「北区平均よりやや高い」 -> 「北区平均よりやや高く」; nouns stay as they are."""
+    for ending, joined in CONTINUATIVE:
+        if clause.endswith(ending):
+            return clause[: -len(ending)] + joined
+    return clause
+
+
+def _join_clauses(parts: list[str]) -> str:
+    """「AはBで、C、D。」 with every clause but the last in continuative form."""
+    head, *rest = parts
+    if not rest:
+        return f"{head}。"
+    middle = [_continuative(clause) for clause in rest[:-1]]
+    return f"{head}で、" + "".join(f"{clause}、" for clause in middle) + rest[-1] + "。"
 
 
 def change_words(change: float, info: pd.Series, since: str) -> str:

@@ -88,3 +88,11 @@ def test_ward_view_shows_another_ward_indicator(bundle):
 
     assert not app.exception
     assert app.selectbox(key="wards").value == last["indicator_id"]
+
+
+def test_every_view_offers_its_numbers_as_csv_and_excel(app):
+    for tab in app.tabs:
+        ids = [button.proto.id for button in tab.get("download_button")]
+
+        assert any(i.endswith("-csv") for i in ids), tab.label
+        assert any(i.endswith("-xlsx") for i in ids), tab.label

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from kitaku_maps import karte, settings
+from kitaku_maps import karte, scores, settings
 from kitaku_maps.sentences import format_value
 
 PAGE = str(settings.PROJECT_ROOT / "app_pages" / "district.py")
@@ -111,3 +113,39 @@ def test_unknown_district_in_url_says_so_in_japanese(bundle):
     assert "D99" in message
     assert bundle.districts["name_ja"].iloc[0] in message
     assert app.title, "the page falls back to the first district"
+
+
+def test_scorecard_shows_a_dash_for_goals_without_a_comparable_indicator(bundle):
+    code = bundle.districts["district_code"].iloc[4]
+    app = _run(code)
+    card = app.dataframe[0].value
+    expected = scores.goal_scorecard(bundle, code)
+
+    empty = card["指標数"] == 0
+    assert empty.tolist() == (expected["n_indicators"] == 0).tolist()
+    assert (card.loc[empty, "スコア"] == "—").all()
+    assert card.loc[~empty, "スコア"].str.fullmatch(r"[+-]\d+\.\d\d").all()
+    shown = card.loc[~empty, "スコア"].astype(float).tolist()
+    assert shown == pytest.approx(expected.loc[~empty, "score"].tolist(), abs=0.005)
+
+
+def test_no_rank_is_given_among_a_single_area(bundle):
+    app = _run(bundle.districts["district_code"].iloc[0])
+
+    ranks = pd.concat([frame["順位"] for frame in _indicator_tables(app)])
+    assert not ranks.str.contains(r"^1位/1").any(), ranks[ranks.str.startswith("1位")]
+    assert ranks.str.contains("位/").sum() >= 10
+
+
+def test_facility_lists_give_address_and_mark_demo_samples(bundle):
+    facilities = bundle.facilities
+    demo = facilities[facilities["status"] == "demo"]
+    if demo.empty:
+        pytest.skip("the dataset has no demonstration facilities")
+    item = demo.iloc[0]
+    app = _run(str(item["district_code"]))
+
+    lines = [m.value for m in app.markdown if str(item["name_ja"]) in m.value]
+    assert any(
+        line.endswith("（デモ）") and str(item["address_ja"]) in line for line in lines
+    ), lines

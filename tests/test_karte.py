@@ -130,12 +130,46 @@ def test_sentences_match_hand_made_wording(fixture_bundle):
         "健診受診率は30.0%で、テスト区平均の約8割、4地区中最も低い。"
     )
     # 35 / 38.5 = 0.91 -> やや低い; second from the bottom.
-    assert "テスト区平均よりやや低い、4地区中2番目に低い" in sentence("checkup", "D03")
+    assert "テスト区平均よりやや低く、4地区中2番目に低い" in sentence("checkup", "D03")
     assert sentence("fires", "D04") == (
         "火災件数は11件で、テスト区平均の約2.2倍、4地区中最も高い。"
     )
     assert sentence("aging", "D04") == "高齢化率の2025年度の値はありません（秘匿）。"
     assert sentence("safe", "43105").startswith("テスト区の安全だと感じる")
+
+
+def _table(values: list[float], average: float) -> pd.DataFrame:
+    """A one-year district table of a share, as ``karte.indicator_table`` gives."""
+    table = pd.DataFrame(
+        {
+            "area_code": [f"D{i + 1:02d}" for i in range(len(values))],
+            "value": values,
+            "missing_reason": [None] * len(values),
+            "ward_average": average,
+            "city_average": float("nan"),
+        }
+    )
+    table.attrs = {"fiscal_year": 2025}
+    return table
+
+
+@pytest.mark.parametrize(
+    ("values", "clause"),
+    [
+        ([101.0, 95.0, 102.0], "テスト区平均とほぼ同じで、3地区中2番目に高い。"),
+        ([110.0, 100.0, 105.0], "テスト区平均よりやや高く、3地区中最も高い。"),
+        ([91.0, 100.0, 105.0], "テスト区平均よりやや低く、3地区中最も低い。"),
+        ([120.0, 100.0, 105.0], "テスト区平均の約1.2倍、3地区中最も高い。"),
+    ],
+)
+def test_comparison_words_flow_into_the_rank_clause(fixture_bundle, values, clause):
+    info = karte.indicator_info(fixture_bundle, "checkup")
+    table = _table(values, 100.0)
+
+    text = sentences.table_sentences(info, table, fixture_bundle.meta)["D01"]
+
+    assert text.endswith(clause), text
+    assert "い、" not in text
 
 
 @pytest.mark.parametrize(
