@@ -17,27 +17,13 @@ import numpy as np
 import pandas as pd
 
 from kitaku_maps import catalogue
-from kitaku_maps.bundle import AGE_GROUPS
+from kitaku_maps.bundle import AGE_GROUPS, lower_bound
 from kitaku_maps.settings import METRIC_CRS
 
 logger = logging.getLogger(__name__)
 
 #: Calibration rounds for the ward's 65+ share (converges in 3-4).
 CALIBRATION_ROUNDS = 6
-
-
-def age_groups(ages: str) -> list[str]:
-    """The 5-year groups covered by ``"65+"``, ``"0-14"`` or ``""`` (all ages)."""
-    if not ages:
-        return list(AGE_GROUPS)
-    low, _, high = ages.replace("+", "-").partition("-")
-    top = float(high) if high else float("inf")
-    return [g for g in AGE_GROUPS if float(low) <= lower_bound(g) <= top]
-
-
-def lower_bound(group: str) -> int:
-    """The youngest age of a group such as ``"5-9"`` or ``"85+"``."""
-    return int(group.replace("+", "-").split("-")[0])
 
 
 def district_profile(

@@ -21,8 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kitaku_maps import catalogue
-from kitaku_maps._demo_population import age_groups
-from kitaku_maps.bundle import VALUE_COLUMNS
+from kitaku_maps.bundle import VALUE_COLUMNS, age_groups
 
 DEMO_SOURCE = "kitaku_demo"
 COMPUTED_SOURCE = "kitaku_computed"

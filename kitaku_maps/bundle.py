@@ -33,6 +33,20 @@ FILES = {
 AGE_GROUPS: tuple[str, ...] = (*(f"{a}-{a + 4}" for a in range(0, 85, 5)), "85+")
 
 
+def age_groups(ages: str) -> list[str]:
+    """The 5-year groups covered by ``"65+"``, ``"40-74"`` or ``""`` (all ages)."""
+    if not ages:
+        return list(AGE_GROUPS)
+    low, _, high = ages.replace("+", "-").partition("-")
+    top = float(high) if high else float("inf")
+    return [g for g in AGE_GROUPS if float(low) <= lower_bound(g) <= top]
+
+
+def lower_bound(group: str) -> int:
+    """The youngest age of a group such as ``"5-9"`` or ``"85+"``."""
+    return int(group.replace("+", "-").split("-")[0])
+
+
 #: Hazard ids; each has a ``hazard_<id>`` column in ``facilities.geojson``.
 HAZARD_IDS: tuple[str, ...] = (
     "flood",

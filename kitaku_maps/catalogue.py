@@ -34,6 +34,7 @@ BUNDLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "decimals",
         "small_count",
         "per_population",
+        "weight_ages",
         "definition_ja",
         "survey_question_ja",
         "source_id",

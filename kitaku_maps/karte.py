@@ -7,11 +7,12 @@ How the averages are computed (the ward would compute them the same way):
     i.e. the ward total divided by the number of districts with a value, so it
     compares like with like against one district's count;
   - ``rate``, ``share`` and ``survey`` indicators: the ward's own published
-    ward-level value in ``values.csv`` when it exists for that year; otherwise
-    the mean of the districts weighted by their total population
-    (``population.csv``), which equals the ward-wide rate when the rate's
-    denominator is proportional to population (the plain mean of districts is
-    used only when no population is known).
+    or computed ward-level value in ``values.csv`` when it exists for that
+    year; otherwise the mean of the districts weighted by their residents in
+    the catalogue's ``weight_ages`` (all residents when blank; ``65+`` for a
+    rate among people 65 and over) from ``population.csv``, which equals the
+    ward-wide rate when the rate's denominator is those residents (the plain
+    mean of districts is used only when no population is known).
 - **City average** of a district-level indicator: the city's value in
   ``values.csv`` for rates, shares and surveys; none for counts (a city total
   cannot be compared with one district's count).
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from kitaku_maps import sentences, settings
-from kitaku_maps.bundle import Bundle
+from kitaku_maps.bundle import Bundle, age_groups
 from kitaku_maps.errors import KitakuError, UnknownDistrictError
 
 logger = logging.getLogger(__name__)
@@ -171,9 +172,10 @@ def latest_year(bundle: Bundle, indicator_id: str) -> int | None:
     return years[-1] if years else None
 
 
-def district_population(bundle: Bundle, fiscal_year: int) -> pd.Series:
-    """Total residents per district code in a fiscal year.
+def district_population(bundle: Bundle, fiscal_year: int, ages: str = "") -> pd.Series:
+    """Residents per district code in a fiscal year, of ``ages`` (all when "").
 
+    ``ages`` is a range such as ``"65+"`` or ``"40-74"`` (years of age).
     Uses the latest year at or before ``fiscal_year`` (the earliest year when
     there is none), so rates can be computed for years without a census.
     """
@@ -183,7 +185,10 @@ def district_population(bundle: Bundle, fiscal_year: int) -> pd.Series:
     years = sorted(population["fiscal_year"].unique())
     earlier = [y for y in years if y <= fiscal_year]
     year = earlier[-1] if earlier else years[0]
-    rows = population[population["fiscal_year"] == year]
+    rows = population[
+        (population["fiscal_year"] == year)
+        & population["age_group"].isin(age_groups(ages))
+    ]
     totals = rows.groupby(rows["district_code"].astype(str))["population"].sum()
     return totals.astype(float)
 
@@ -269,8 +274,15 @@ def _averages(
 
     ward_value = _published(bundle, indicator_id, "ward", ward_code, year)
     if np.isnan(ward_value):
-        ward_value = weighted_mean(table, district_population(bundle, year))
+        weights = district_population(bundle, year, _weight_ages(info))
+        ward_value = weighted_mean(table, weights)
     return ward_value, city_value
+
+
+def _weight_ages(info: pd.Series) -> str:
+    """The age range whose residents weight the ward average ('' for all)."""
+    ages = info.get("weight_ages")
+    return "" if ages is None or pd.isna(ages) else str(ages)
 
 
 def weighted_mean(table: pd.DataFrame, population: pd.Series) -> float:

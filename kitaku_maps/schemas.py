@@ -294,6 +294,18 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "decimals": _integer(0, 6),
             "small_count": _flag(),
             "per_population": _flag(),
+            # Optional: bundles written before the column existed still load.
+            "weight_ages": _string(
+                pa.Check.str_matches(
+                    r"^\d+(-\d+|\+)$",
+                    error=expect(
+                        "an age range such as 65+ or 40-74, or blank",
+                        "65+ や 40-74 のような年齢の範囲（または空欄）",
+                    ),
+                ),
+                nullable=True,
+                required=False,
+            ),
             "definition_ja": _text(),
             "survey_question_ja": _text(),
             "source_id": _SOURCE,

@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import box
 
 from kitaku_maps import catalogue, demo
-from kitaku_maps._demo_population import age_groups
+from kitaku_maps.bundle import age_groups
 
 SEED = 43105
 NAMES = ["北山", "南川", "東野", "西原", "中町", "丘の上"]

@@ -7,6 +7,7 @@ published ward value, a small count where lower is better, and a ward survey.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -52,6 +53,39 @@ def test_share_ward_average_is_weighted_by_population(fixture_bundle):
     assert table_2025["ward_average"].iloc[0] == pytest.approx(26.0)
     assert table_2025["city_average"].iloc[0] == pytest.approx(26.0)
     assert math.isnan(table_2024["city_average"].iloc[0])
+
+
+def test_a_rate_among_older_residents_is_weighted_by_older_residents(
+    fixture_bundle,
+):
+    # Residents 85+ per district: D01 900, D02 300, D03 200, D04 400, not in
+    # proportion to the totals. 2024 aging values
+    # 30, 20, 25, 22 -> (30*900 + 20*300 + 25*200 + 22*400) / 1800 = 26.0.
+    population = fixture_bundle.population.copy()
+    older = population["age_group"] == population["age_group"].max()
+    counts = {"D01": 900, "D02": 300, "D03": 200, "D04": 400}
+    population.loc[older, "population"] = population.loc[older, "district_code"].map(
+        counts
+    )
+    indicators = fixture_bundle.indicators.copy()
+    indicators["weight_ages"] = indicators["indicator_id"].map({"aging": "65+"})
+    # Derived tables are memoised per values frame: give each bundle its own.
+    weighted, everyone = (
+        dataclasses.replace(
+            fixture_bundle,
+            population=population,
+            indicators=catalogue,
+            values=fixture_bundle.values.copy(),
+        )
+        for catalogue in (indicators, fixture_bundle.indicators)
+    )
+
+    table = karte.indicator_table(weighted, "aging", 2024)
+    everyone = karte.indicator_table(everyone, "aging", 2024)
+
+    assert table["ward_average"].iloc[0] == pytest.approx(26.0)
+    # By all residents: (30*1300 + 20*1500 + 25*1000 + 22*2000) / 5800
+    assert everyone["ward_average"].iloc[0] == pytest.approx(138_000 / 5_800)
 
 
 def test_published_ward_value_wins_over_the_weighted_mean(fixture_bundle):

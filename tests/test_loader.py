@@ -307,6 +307,23 @@ def test_goal_of_indicator_must_exist(mini_copy: Path) -> None:
     assert (problem.row, problem.found) == (3, "'safety'")
 
 
+def test_weight_ages_is_optional_but_checked(mini_copy: Path) -> None:
+    """A bundle without ``weight_ages`` loads; a wrong age range is refused."""
+    load_bundle(mini_copy)
+    path = mini_copy / "indicators.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.insert(table.columns.get_loc("per_population") + 1, "weight_ages", "")
+    table.loc[0, "weight_ages"] = "65+"
+    table.to_csv(path, index=False)
+    info = load_bundle(mini_copy).indicators.set_index("indicator_id")
+    assert info.loc[table.loc[0, "indicator_id"], "weight_ages"] == "65+"
+
+    edit(mini_copy, "indicators.csv", ",65+,", ",over 65,")
+    problem = find(problems_of(mini_copy), "indicators.csv", "weight_ages")
+    assert (problem.row, problem.found) == (2, "'over 65'")
+    assert "65+ or 40-74" in problem.expected
+
+
 def test_bad_status_flag_and_date(mini_copy: Path) -> None:
     """Allowed values, 0/1 flags and YYYY-MM-DD dates are all checked at once."""
     edit(
