@@ -25,6 +25,13 @@ DISTRICT_URL = "district"
 #: Japanese names of ``missing_reason`` values (docs/DATASET.md).
 MISSING_REASONS = {"suppressed": "秘匿（少数のため非公表）", "not_collected": "未集計"}
 
+#: Columns of the trend chart's legend (three names do not fit one line).
+TREND_LEGEND_COLUMNS = 2
+
+#: Pixel height of the trend chart, axes and legend included (Streamlit fits
+#: the whole chart into it, so less leaves the lines no room).
+TREND_HEIGHT = 280
+
 #: session_state key of the last map click handled.
 LAST_CLICK = "map_last_click"
 
@@ -101,10 +108,11 @@ def district_panel(bundle: Bundle, layer: IndicatorLayer, code: str) -> None:
         return
     row = table.loc[code]
     info = layer.info
+    series = karte.indicator_series(bundle, str(info["indicator_id"]), code)
     st.subheader(str(row["name_ja"]))
 
     st.metric(layer.title, str(row["label"]))
-    lines = _average_lines(bundle, layer)
+    lines = average_lines(bundle, layer, series)
     if pd.notna(row.get("rank")):
         ranked = int(table["rank"].notna().sum())
         title = RANK_TITLES.get(str(info["better"]), "順位")
@@ -112,7 +120,7 @@ def district_panel(bundle: Bundle, layer: IndicatorLayer, code: str) -> None:
     st.markdown("  \n".join(lines))
     _source_caption(row)
 
-    trend_chart(bundle, info, code)
+    trend_chart(bundle, info, series)
     if layer.level == "district":
         chart_page_link(str(row["name_ja"]), code)
 
@@ -131,9 +139,12 @@ def chart_page_link(name: str, code: str) -> None:
         st.markdown(f"[{label}]({DISTRICT_URL}?district={code})")
 
 
-def trend_chart(bundle: Bundle, info: pd.Series, code: str) -> None:
-    """A small line chart of the area's values over the years, with averages."""
-    series = karte.indicator_series(bundle, str(info["indicator_id"]), code)
+def trend_chart(bundle: Bundle, info: pd.Series, series: pd.DataFrame) -> None:
+    """A small line chart of the area's values over the years, with averages.
+
+    ``series`` is ``karte.indicator_series`` of the area. Year labels stay
+    level and the legend wraps, so both read in a narrow side panel.
+    """
     if series["value"].notna().sum() < 2:
         return
     names = {
@@ -143,31 +154,56 @@ def trend_chart(bundle: Bundle, info: pd.Series, code: str) -> None:
     }
     long = series.melt("fiscal_year", var_name="series", value_name="v").dropna()
     long["series"] = long["series"].map(names)
+    legend = alt.Legend(orient="bottom", columns=TREND_LEGEND_COLUMNS, labelLimit=0)
     chart = (
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("fiscal_year:O", title="年度"),
+            x=alt.X("fiscal_year:O", title="年度", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("v:Q", title=str(info["unit"]), scale=alt.Scale(zero=False)),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("series:N", title=None, legend=legend),
         )
-        .properties(height=180)
+        .properties(height=TREND_HEIGHT)
     )
     st.altair_chart(chart, width="stretch")
 
 
-def _average_lines(bundle: Bundle, layer: IndicatorLayer) -> list[str]:
-    """Ward and city averages as markdown lines."""
+def average_lines(
+    bundle: Bundle, layer: IndicatorLayer, series: pd.DataFrame
+) -> list[str]:
+    """Ward and city averages as markdown lines; a missing one says so.
+
+    When the city has no figure for the shown year, the line names the
+    latest year that has one (``series`` is ``karte.indicator_series``).
+    """
     signed = layer.change_from is not None
     names = {
         "ward_average": f"{bundle.meta['ward_name_ja']}平均",
         "city_average": f"{bundle.meta['city_name_ja']}平均",
     }
-    return [
-        f"{name}: **{format_value(layer.averages[column], layer.info, signed)}**"
-        for column, name in names.items()
-        if not math.isnan(layer.averages.get(column, math.nan))
-    ]
+    if layer.level == "ward":
+        names["ward_average"] = str(bundle.meta["ward_name_ja"])
+    lines = []
+    for column, name in names.items():
+        value = layer.averages.get(column, math.nan)
+        if math.isnan(value):
+            lines.append(f"{name}: {_no_average_text(layer, series, column)}")
+        else:
+            lines.append(f"{name}: **{format_value(value, layer.info, signed)}**")
+    return lines
+
+
+def _no_average_text(layer: IndicatorLayer, series: pd.DataFrame, column: str) -> str:
+    """'2024年度の値なし', with the latest year that has a value, if any."""
+    if layer.change_from is not None:
+        return "値なし"
+    text = f"{layer.fiscal_year}年度の値なし"
+    known = series.dropna(subset=[column])
+    if known.empty:
+        return text
+    latest = known.iloc[-1]
+    value = format_value(float(latest[column]), layer.info)
+    return f"{text}（{int(latest['fiscal_year'])}年度は{value}）"
 
 
 def _source_caption(row: pd.Series) -> None:

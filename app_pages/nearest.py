@@ -15,7 +15,7 @@ from app_pages.common import bundle_or_stop, data_banner
 from app_pages.map_parts import cached_geometry
 from kitaku_maps import settings
 from kitaku_maps.errors import KitakuError
-from kitaku_maps.handout import SHELTER_KINDS_JA, make_handout
+from kitaku_maps.handout import SHELTER_KINDS_JA, app_base_url, make_handout
 from kitaku_maps.nearest import (
     ANY_HAZARD,
     DEFAULT_COUNT,
@@ -26,11 +26,6 @@ from kitaku_maps.places import Place, PlaceLookupError, search_gsi_address
 
 DATA = str(settings.DATA_DIR)
 PLACE = "nearest_place"
-
-#: Larger tap targets for the hazard choices (phones; nothing needs hover).
-TAP_CSS = (
-    "<style>[data-testid=stButtonGroup] button{min-height:44px;padding:0 16px}</style>"
-)
 
 
 def choose_town(matcher) -> None:
@@ -142,10 +137,15 @@ def show_map(bundle, place, found) -> None:
 
 
 def show_handout(bundle, finder, place: Place, hazard: str | None, n: int) -> None:
-    """Offer the printable one-page PDF of this place."""
+    """Offer the printable one-page PDF of this place.
+
+    Its QR code opens this view at the address the user is on, read here:
+    the PDF is made later, outside this script run.
+    """
+    base_url = app_base_url(st.context.url)
     st.download_button(
         "印刷用の避難所メモ（A4・PDF）",
-        data=lambda: make_handout(bundle, finder, place, hazard, n),
+        data=lambda: make_handout(bundle, finder, place, hazard, n, base_url),
         file_name="nearest_shelters.pdf",
         mime="application/pdf",
         icon="🖨️",
@@ -157,7 +157,7 @@ def show_handout(bundle, finder, place: Place, hazard: str | None, n: int) -> No
 def main() -> None:
     """The page: where, what, the answer as a list, the map, the handout."""
     st.title("近くの避難所・施設")
-    st.html(TAP_CSS)
+    st.html(parts.TAP_CSS)
     bundle = bundle_or_stop()
     data_banner(bundle)
     finder, matcher = parts.cached_finder(DATA), parts.cached_matcher(DATA)
@@ -178,16 +178,17 @@ def main() -> None:
     params = parts.view_params(place, category, hazard, n)
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
-    found = []
+    found, note = [], ""
     if place is not None:
         try:
             found = finder.nearest(place.lat, place.lon, category, hazard, n)
+            note = finder.beyond_area_note_ja(place.lat, place.lon, found)
         except KitakuError as error:
             st.error(error.message_ja)
 
     answers, drawn = st.columns([1, 1])
     with answers:
-        parts.show_answers(place, found, bundle.sources)
+        parts.show_answers(place, found, bundle.sources, note)
     with drawn:
         show_map(bundle, place, found)
     if place is not None and category == SHELTER_CATEGORY:

@@ -12,8 +12,21 @@ import re
 import streamlit as st
 
 from app_pages.common import cached_bundle
-from kitaku_maps.nearest import WALK_ASSUMPTION_JA, FacilityFinder, NearestFacility
+from kitaku_maps.nearest import (
+    OPENING_RECORD_NOTE_JA,
+    WALK_ASSUMPTION_JA,
+    FacilityFinder,
+    NearestFacility,
+)
 from kitaku_maps.places import Place, TownMatcher
+
+#: Tap targets of at least 44 CSS pixels on phones (nothing needs hover).
+TAP_CSS = """<style>
+[data-testid=stButtonGroup] button{min-height:44px;padding:0 16px}
+[data-testid=stNumberInputStepDown],[data-testid=stNumberInputStepUp]{min-width:44px}
+[data-testid=stNumberInputContainer],[data-testid=stTextInputRootElement]{height:44px}
+.stButton button,.stLinkButton a,.stDownloadButton button{min-height:44px}
+</style>"""
 
 _GEOLOCATION_HTML = """
 <button type="button" class="geo">📍 現在地から探す</button>
@@ -33,6 +46,10 @@ export default function (component) {
   const button = parentElement.querySelector("button.geo");
   const note = parentElement.querySelector(".note");
   button.onclick = () => {
+    if (!window.isSecureContext) {
+      setTriggerValue("error", "insecure");
+      return;
+    }
     if (!navigator.geolocation) {
       setTriggerValue("error", "unsupported");
       return;
@@ -60,6 +77,8 @@ GEOLOCATION_ERRORS_JA = {
     "denied": "現在地の利用が許可されませんでした。" + _OTHER_WAYS_JA,
     "unavailable": "現在地を取得できませんでした。" + _OTHER_WAYS_JA,
     "unsupported": "このブラウザーでは現在地を使えません。" + _OTHER_WAYS_JA,
+    "insecure": "現在地は https で始まるアドレスで開いたときだけ使えます。"
+    + _OTHER_WAYS_JA,
 }
 
 _geolocation = st.components.v2.component(
@@ -155,19 +174,33 @@ def show_answer(rank: int, facility: NearestFacility) -> None:
         st.link_button("地理院地図で開く", facility.gsi_url, icon="🗺️", width="stretch")
 
 
-def show_answers(place: Place | None, found, sources) -> None:
-    """The answer as a readable list (cards), the distance assumption, credits."""
+def show_answers(place: Place | None, found, sources, note_ja: str = "") -> None:
+    """The answer as a readable list (cards), the distance assumption, credits.
+
+    ``note_ja`` warns that a nearer facility may lie beyond the data's area.
+    """
     if place is None:
         st.info("町名を入力するか、現在地のボタンを押すか、地図をタップしてください。")
         return
     st.subheader(f"{markdown_text(place.name_ja)} から近い順")
     if not found:
         st.warning("条件に合う施設がデータにありません。")
+    if note_ja:
+        st.warning(note_ja, icon="ℹ️")
     for rank, facility in enumerate(found, start=1):
         show_answer(rank, facility)
     st.caption(WALK_ASSUMPTION_JA)
+    recorded = sorted({f.as_of for f in found if f.open_status})
+    if recorded:
+        st.caption(OPENING_RECORD_NOTE_JA.format(as_of="、".join(recorded)))
+    show_credits(place, found, sources)
 
-    used = sources[sources["source_id"].isin({f.source_id for f in found})]
+
+def show_credits(place: Place, found, sources) -> None:
+    """Credit the sources of the answers and of the place's position."""
+    ids = {i for f in found for i in f.credit_ids} | {place.source_id}
+    used = sources[sources["source_id"].isin(ids)]
     for source in used.itertuples(index=False):
         credit = source.credit_ja or source.title_ja
-        st.caption(f"出典: {markdown_text(credit)}（{source.as_of}時点）")
+        as_of = f"（{source.as_of}時点）" if isinstance(source.as_of, str) else ""
+        st.caption(f"出典: {markdown_text(credit)}{as_of}")

@@ -104,7 +104,13 @@ def layer_toggles(bundle: Bundle, key: str) -> tuple[str, ...]:
     categories = bundle.categories.sort_values("order")
     names = dict(zip(categories["category_id"], categories["name_ja"], strict=True))
     _keep_valid_many(key, list(names))
-    chosen = st.multiselect("施設を表示", list(names), format_func=names.get, key=key)
+    chosen = st.multiselect(
+        "施設を表示",
+        list(names),
+        format_func=names.get,
+        key=key,
+        placeholder="表示する施設を選ぶ",
+    )
     return tuple(chosen)
 
 
@@ -122,12 +128,14 @@ def shelter_filters(
         list(hazard_names),
         format_func=hazard_names.get,
         key=f"{key}_hazards",
+        placeholder="絞り込まない（すべて表示）",
     )
     chosen_kinds = st.multiselect(
         "避難所: 種別",
         list(SHELTER_KINDS),
         format_func=SHELTER_KINDS.get,
         key=f"{key}_kinds",
+        placeholder="絞り込まない（すべて表示）",
     )
     return tuple(chosen_hazards), tuple(chosen_kinds)
 

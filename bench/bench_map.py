@@ -11,8 +11,8 @@ densified to 20 m like digitised boundaries), prints in one run:
 - the same for ``explore(column=..., scheme="NaturalBreaks", k=5)`` on the
   same districts and values;
 - a first "warm-up" line, so neither side pays for first-use imports;
-- with ``--browser``, whether the largest map opens offline in Chromium and
-  how many district paths it drew.
+- with ``--browser``, whether the largest map opens offline in Chromium: the
+  district paths it drew, the legend, script errors and seconds taken.
 
     python bench/bench_map.py [--sizes 2000 20000] [--browser]
 """
@@ -151,7 +151,12 @@ def _print_row(label, count, prep, build, ours, served, explore_s, theirs) -> No
 
 
 def open_in_chromium(html: str) -> None:
-    """Open the map offline in Chromium; print paths drawn and seconds taken."""
+    """Open the map offline in Chromium; print what it drew and how fast.
+
+    Prints the district paths drawn, whether the legend appeared, the
+    script errors the page raised and the seconds until the legend showed
+    (it is added after the areas, so the whole map script has run).
+    """
     from playwright.sync_api import sync_playwright
 
     from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
@@ -164,14 +169,21 @@ def open_in_chromium(html: str) -> None:
                 executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
             )
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
             page.route("**/*", _local_only)
             start = time.perf_counter()
             page.goto(path.as_uri(), timeout=300_000)
-            page.wait_for_selector("path.leaflet-interactive", timeout=300_000)
+            page.wait_for_selector(".kitaku-legend", timeout=300_000)
             seconds = time.perf_counter() - start
             drawn = page.locator("path.leaflet-interactive").count()
+            legend = page.locator(".kitaku-legend").is_visible()
             browser.close()
-    print(f"chromium: {drawn} district paths drawn offline in {seconds:.1f} s")
+    print(
+        f"chromium: {drawn} district paths drawn offline, legend "
+        f"{'shown' if legend else 'missing'}, {len(errors)} script errors "
+        f"{errors[:3]}, in {seconds:.1f} s"
+    )
 
 
 def _local_only(route) -> None:

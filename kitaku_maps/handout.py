@@ -28,7 +28,8 @@ from kitaku_maps.places import Place
 
 logger = logging.getLogger(__name__)
 
-#: Where the QR code points: the app's public address (environment or default).
+#: Where the QR code points when the page's own address is unknown (the CLI,
+#: tests): the app's public address from the environment, or the default.
 DEFAULT_APP_URL = os.environ.get("KITAKU_APP_URL", "http://localhost:8501")
 
 #: URL path of the nearest-shelter page (as in streamlit_app.py).
@@ -58,6 +59,19 @@ def font_path() -> Path:
     path = Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
     font_manager.fontManager.addfont(str(path))
     return path
+
+
+def app_base_url(page_url: str | None, fallback: str = DEFAULT_APP_URL) -> str:
+    """Return the app's base address from the address of one of its pages.
+
+    ``page_url`` is what the browser shows without the query (Streamlit's
+    ``st.context.url``, e.g. ``https://host/app/nearest``); the page path is
+    dropped. Without it (no browser), ``fallback``.
+    """
+    if not page_url:
+        return fallback
+    base = page_url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return base.removesuffix(f"/{PAGE_PATH}")
 
 
 def app_link(place: Place, hazard: str | None, n: int, base_url: str) -> str:
@@ -92,7 +106,9 @@ def make_handout(
     _map_and_qr(pdf, bundle, place, labels, app_link(place, hazard, n, app_url))
     _explanations(pdf)
     _shelter_table(pdf, finder, per_hazard, labels)
-    _credits(pdf, bundle, labels)
+    nearest = sorted((f for _, f in labels.values()), key=lambda f: f.distance_m)
+    note = finder.beyond_area_note_ja(place.lat, place.lon, nearest[:1])
+    _credits(pdf, bundle, place, labels, note)
 
     logger.info("handout for %s: %d shelters", place.name_ja, len(labels))
     return bytes(pdf.output())
@@ -202,28 +218,32 @@ def _shelter_table(
     pdf.ln(2)
 
 
-def _credits(pdf: FPDF, bundle: Bundle, labels: dict) -> None:
-    """Write the data's as-of dates and the credits of the sources shown."""
-    used = {f.facility_id: f for _, f in labels.values()}
-    source_ids = set(
-        bundle.facilities.loc[
-            bundle.facilities["facility_id"].isin(used), "source_id"
-        ].dropna()
-    )
+def _credits(
+    pdf: FPDF, bundle: Bundle, place: Place, labels: dict, note_ja: str
+) -> None:
+    """Write the data's as-of dates, the credits of the sources shown, notes."""
+    source_ids = {i for _, f in labels.values() for i in f.credit_ids}
+    source_ids |= {place.source_id}
     source_ids |= set(bundle.outline["source_id"]) | set(bundle.districts["source_id"])
     sources = bundle.sources[bundle.sources["source_id"].isin(source_ids)]
 
-    pdf.set_y(max(pdf.get_y(), 250))
+    pdf.set_y(max(pdf.get_y(), 246))
     pdf.set_font(FONT, size=7)
-    lines = [
-        f"出典: {row.credit_ja or row.title_ja}（{row.as_of}時点）"
-        for row in sources.itertuples(index=False)
-    ]
-    if bundle.has_approximate_boundaries:
-        lines.append("地図の校区境界は町の代表点から推定したおおよその境界です。")
+    lines = [_credit_line(row) for row in sources.itertuples(index=False)]
+    if note_ja:
+        lines.append(note_ja)
     lines.append("避難の前に、市や区の最新の情報で開設状況を確かめてください。")
-    for line in lines[:9]:
+    for line in lines:
+        if pdf.get_y() > pdf.h - 15:
+            logger.warning("handout: %d credit lines did not fit", len(lines))
+            break
         pdf.multi_cell(0, 3.4, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def _credit_line(source) -> str:
+    """One ``sources.csv`` row as a credit with its as-of date when known."""
+    as_of = f"（{source.as_of}時点）" if isinstance(source.as_of, str) else ""
+    return f"出典: {source.credit_ja or source.title_ja}{as_of}"
 
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:

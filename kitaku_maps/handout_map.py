@@ -28,7 +28,7 @@ MARGIN_M = 350.0
 def draw_place_map(
     bundle: Bundle, place: Place, labels: dict, font: Path, size_in: float = 4.4
 ) -> Figure:
-    """Return a square map of ``place`` (lat/lon degrees) and lettered shelters.
+    """Return a square map of ``place`` (lat/lon degrees, named) and lettered shelters.
 
     ``labels`` maps facility id -> (letter, NearestFacility).
     """
@@ -52,6 +52,15 @@ def draw_place_map(
             fontproperties=FontProperties(fname=font, size=11, weight="bold"),
         )
     axes.plot(here.x, here.y, marker="*", ms=18, color="#0072B2", mec="white")
+    axes.annotate(
+        place.name_ja,
+        (here.x, here.y),
+        xytext=(0, -16),
+        textcoords="offset points",
+        ha="center",
+        color="#0072B2",
+        fontproperties=FontProperties(fname=font, size=9, weight="bold"),
+    )
 
     _scale_bar(axes, FontProperties(fname=font, size=8))
     axes.set_axis_off()

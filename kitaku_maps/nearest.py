@@ -15,11 +15,13 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely.geometry import Point
 
 from geo.nearest import NearestIndex
 from kitaku_maps import settings
 from kitaku_maps.bundle import Bundle
 from kitaku_maps.errors import InputFormatError
+from kitaku_maps.importers.shelters import GSI_SOURCE
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,13 @@ COVERAGE_RULES_CSV = Path(__file__).parent / "catalogue_data" / "coverage.csv"
 WALK_ASSUMPTION_JA = (
     f"距離は直線距離です。徒歩時間は分速{settings.WALK_METRES_PER_MINUTE:.0f}m"
     "で直線距離を歩いた場合の目安で、実際の道のりはもっと長くなります。"
+)
+
+
+#: Said beside opening records: they are history, not the state right now.
+OPENING_RECORD_NOTE_JA = (
+    "開設状況はデータに残る記録（{as_of}時点）で、いま開いているかどうかでは"
+    "ありません。避難の前に、市や区の最新の情報を確かめてください。"
 )
 
 
@@ -69,6 +78,7 @@ class NearestFacility:
     kinds_ja: list[str] = field(default_factory=list)
     status: str = ""
     source_id: str = ""
+    credit_ids: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The answer as plain JSON-ready values."""
@@ -103,6 +113,8 @@ class FacilityFinder:
     """The nearest facilities of a bundle, with one spatial index built once.
 
     Read-only after construction, so one instance can be shared by sessions.
+    ``area`` (polygons, any CRS) is where the facilities were collected, named
+    ``area_name_ja``; without it no answer is questioned for lying beyond it.
     """
 
     def __init__(
@@ -110,6 +122,8 @@ class FacilityFinder:
         facilities: gpd.GeoDataFrame,
         categories: pd.DataFrame,
         hazards: pd.DataFrame,
+        area: gpd.GeoDataFrame | None = None,
+        area_name_ja: str = "",
     ) -> None:
         self.facilities = facilities.to_crs(settings.WEB_CRS).reset_index(drop=True)
         self.categories = categories.set_index("category_id")["name_ja"].to_dict()
@@ -124,12 +138,21 @@ class FacilityFinder:
             settings.METRIC_CRS,
         )
         self._masks = self._all_masks()
+        self.area = None if area is None else metric_area(area)
+        self._edge = None if self.area is None else self.area.boundary
+        self.area_name_ja = area_name_ja
         logger.info("nearest index over %d facilities", len(self.facilities))
 
     @classmethod
     def from_bundle(cls, bundle: Bundle) -> FacilityFinder:
-        """Return the finder of a loaded bundle."""
-        return cls(bundle.facilities, bundle.categories, bundle.hazards)
+        """Return the finder of a loaded bundle (its area: the ward outline)."""
+        return cls(
+            bundle.facilities,
+            bundle.categories,
+            bundle.hazards,
+            bundle.outline,
+            str(bundle.meta.get("ward_name_ja", "")),
+        )
 
     def nearest(
         self,
@@ -159,6 +182,35 @@ class FacilityFinder:
     ) -> dict[str, list[NearestFacility]]:
         """Return the nearest suitable shelters per hazard id, in hazard order."""
         return {h: self.nearest(lat, lon, hazard=h, n=n) for h in self.hazard_names}
+
+    def beyond_area_note_ja(
+        self, lat: float, lon: float, found: Sequence[NearestFacility]
+    ) -> str:
+        """Say when a facility beyond the area could be nearer than the first answer.
+
+        The data holds only the area's facilities: for a point (lat, lon
+        degrees) outside the area, or closer to its edge (metres, straight
+        line) than to the first answer, a nearer one may lie beyond the edge.
+        Returns '' when that cannot happen or the area is unknown.
+        """
+        if self.area is None or self.area.is_empty:
+            return ""
+        point = Point(self.index.project(lon, lat))
+        name = self.area_name_ja or "対象地域"
+        only = f"データにあるのは{name}内の施設だけなので、"
+
+        if not self.area.contains(point):
+            return (
+                f"この地点は{name}の外です。{only}"
+                f"もっと近い施設が{name}の外にあるかもしれません。"
+            )
+        edge_m = self._edge.distance(point)
+        if found and edge_m < found[0].distance_m:
+            return (
+                f"{name}の境界まで約{edge_m:,.0f} mです。{only}"
+                f"境界の向こうにもっと近い施設があるかもしれません。"
+            )
+        return ""
 
     @property
     def shelters_without_hazards(self) -> int:
@@ -209,7 +261,9 @@ class FacilityFinder:
         row = self.facilities.iloc[position]
         point = row.geometry
         hazard_ids = [h for h in self.hazard_names if self.flags.at[position, h]]
-        status, status_ja = opening_status(row)
+        # Only shelters open and close; other places carry no such record.
+        is_shelter = row["category_id"] == SHELTER_CATEGORY
+        status, status_ja = opening_status(row) if is_shelter else ("", "")
         return NearestFacility(
             facility_id=str(row["facility_id"]),
             name=str(row["name_ja"]),
@@ -231,6 +285,7 @@ class FacilityFinder:
             kinds_ja=shelter_kinds_ja(row),
             status=_text(row.get("status")),
             source_id=_text(row.get("source_id")),
+            credit_ids=credit_ids(row),
         )
 
 
@@ -252,6 +307,23 @@ def opening_status(row: pd.Series) -> tuple[str, str]:
     if pd.isna(closed):
         return "open", f"{as_of}時点で開設中（{since}）"
     return "closed", f"{as_of}時点では閉鎖（{since}、{closed:%Y-%m-%d %H:%M}閉鎖）"
+
+
+def metric_area(area: gpd.GeoDataFrame):
+    """Return the union of ``area``'s polygons in ``settings.METRIC_CRS``."""
+    return area.to_crs(settings.METRIC_CRS).union_all()
+
+
+def credit_ids(row: pd.Series) -> list[str]:
+    """Return the sources to credit for a facility row, its own first.
+
+    A merged shelter took its point and national ID from the GSI list, so
+    that list is credited too.
+    """
+    ids = [_text(row.get("source_id"))]
+    if _text(row.get("gsi_common_id")):
+        ids.append(GSI_SOURCE)
+    return list(dict.fromkeys(i for i in ids if i))
 
 
 def shelter_kinds_ja(row: pd.Series) -> list[str]:

@@ -68,7 +68,12 @@ def _add_place(fmap: folium.Map, place: Place) -> None:
         fill=True,
         fill_color=PLACE_COLOR,
         fill_opacity=1,
-        tooltip=folium.Tooltip("現在の場所", permanent=True, direction="bottom"),
+        # To the right: placing it needs no width, which is wrong while the
+        # component's Leaflet CSS is still loading (a centred label lands
+        # off the map on a phone).
+        tooltip=folium.Tooltip(
+            "選んだ場所", permanent=True, direction="right", offset=(14, 0)
+        ),
     ).add_to(fmap)
 
 

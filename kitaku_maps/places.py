@@ -52,7 +52,11 @@ class PlaceLookupError(KitakuError, ConnectionError):
 
 @dataclass(frozen=True)
 class Place:
-    """A named point: ``lat``/``lon`` in degrees (EPSG:4326)."""
+    """A named point: ``lat``/``lon`` in degrees (EPSG:4326).
+
+    ``source`` says how it was found (``towns``, ``gsi``, ``point``);
+    ``source_id`` is the ``sources.csv`` row to credit for its position.
+    """
 
     name_ja: str
     lat: float
@@ -60,6 +64,7 @@ class Place:
     town_id: str = ""
     district_code: str = ""
     source: str = "towns"
+    source_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,7 +213,13 @@ def _place_of(row) -> Place:
         lon=float(row.lon),
         town_id=str(row.town_id),
         district_code=str(getattr(row, "district_code", "") or ""),
+        source_id=_cell_text(getattr(row, "source_id", "")),
     )
+
+
+def _cell_text(value: object) -> str:
+    """A table cell as text, '' when missing (NaN or None)."""
+    return value if isinstance(value, str) else ""
 
 
 def search_gsi_address(text: str, timeout: float = GSI_TIMEOUT_SECONDS) -> list[Place]:

@@ -1,8 +1,10 @@
-"""Shared helpers of the nearest-facility tests: real towns and a brute force."""
+"""Shared helpers of the nearest-facility tests: real towns, a brute force, PDF text."""
 
 from __future__ import annotations
 
 import json
+import re
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -53,3 +55,42 @@ def assert_same_order_as_geodesic(
     geodesic = geodesic_metres(lon, lat, lons, lats)
     expected = np.sort(geodesic)[: len(found)]
     np.testing.assert_allclose(geodesic[found], expected, atol=0.5)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text drawn on the page, decoded through the font's ToUnicode map.
+
+    Enough of PDF for fpdf2's output: 2-byte glyph codes in literal strings
+    shown with ``Tj``, and ``bfchar`` entries in the map.
+    """
+    parts = [pdf]
+    for body in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(body))
+        except zlib.error:
+            continue
+    glyphs = {}
+    for part in parts:
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", part, re.S):
+            for code, uni in re.findall(rb"<([0-9A-F]{4})>\s*<([0-9A-F]+)>", block):
+                glyphs[int(code, 16)] = bytes.fromhex(uni.decode()).decode("utf-16-be")
+    lines = []
+    for part in parts:
+        for literal in re.findall(rb"\((.*?)(?<!\\)\) Tj", part, re.S):
+            raw = _unescape(literal)
+            codes = [int.from_bytes(raw[i : i + 2]) for i in range(0, len(raw), 2)]
+            lines.append("".join(glyphs.get(c, "?") for c in codes))
+    return "\n".join(lines)
+
+
+def _unescape(literal: bytes) -> bytes:
+    """The bytes of a PDF literal string (backslash escapes resolved)."""
+    simple = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+    def one(match: re.Match) -> bytes:
+        escaped = match.group(1)
+        if escaped[:1].isdigit():
+            return bytes([int(escaped, 8)])
+        return simple.get(escaped, escaped)
+
+    return re.sub(rb"\\([0-7]{1,3}|.)", one, literal, flags=re.S)

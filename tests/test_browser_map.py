@@ -139,3 +139,40 @@ def test_map_opens_fitted_to_the_ward_with_every_name_clear_of_the_legend(
     assert len(layout["names"]) == 21
     hidden = [n for n in layout["names"] if overlaps(n, layout["legend"])]
     assert not hidden, layout
+
+
+def test_map_without_background_still_draws_shelters_and_legend(
+    streamlit_url, offline_page
+):
+    view = offline_page(f"{streamlit_url}/?base=none&layers=shelter")
+    frame = map_frame(view.page)
+
+    frame.locator(".kitaku-legend").wait_for(timeout=30_000)
+    frame.locator(".marker-cluster, .kitaku-symbol").first.wait_for(timeout=30_000)
+    assert frame.locator(".leaflet-tile").count() == 0
+    credits = frame.locator(".leaflet-control-attribution").inner_text()
+    assert "デモの数値" in credits
+    assert not view.errors, view.errors
+
+
+#: Boxes [left, top, right, bottom] of the map and of the open tooltip.
+TOOLTIP_BOXES = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom]; };
+  return {map: box(document.querySelector(".leaflet-container")),
+          tip: box(document.querySelector(".leaflet-tooltip"))};
+}"""
+
+
+def test_phone_tooltip_stays_inside_the_map(streamlit_url, offline_page):
+    view = offline_page(f"{streamlit_url}/?layers=", width=390, height=844)
+    frame = map_frame(view.page)
+    frame.wait_for_function(LEAFLET_STYLED, timeout=30_000)
+    paths = frame.locator("path.leaflet-interactive")
+
+    for index in range(paths.count()):
+        paths.nth(index).hover(force=True)
+        frame.locator(".leaflet-tooltip").wait_for(timeout=10_000)
+        boxes = frame.evaluate(TOOLTIP_BOXES)
+        map_box, tip = boxes["map"], boxes["tip"]
+        assert map_box[0] <= tip[0] and tip[2] <= map_box[2], (index, boxes)

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from kitaku_maps.nearest import FacilityFinder
 from tests.browser_support import map_frame
+from tests.nearest_support import pdf_text
 
 #: A phone's viewport (CSS pixels).
 PHONE = {"width": 390, "height": 844}
@@ -53,6 +54,16 @@ def drawn_answers(page, count: int, timeout_s: float = 120.0) -> list[str]:
     raise AssertionError(f"the map never drew {count} lines to the answers")
 
 
+def assert_place_label_on_the_map(page) -> None:
+    """Assert the chosen place's label lies inside the map, not off its edge."""
+    frame = map_frame(page)
+    label = frame.locator(".leaflet-tooltip", has_text="選んだ場所")
+    expect(label).to_have_count(1)
+    box = label.bounding_box()
+    area = frame.locator(".leaflet-container").bounding_box()
+    assert area["x"] <= box["x"] <= area["x"] + area["width"] - box["width"]
+
+
 @pytest.mark.browser
 def test_type_a_town_pick_flood_see_three_listed_and_drawn(
     streamlit_url, offline_page, bundle
@@ -81,9 +92,13 @@ def test_type_a_town_pick_flood_see_three_listed_and_drawn(
     ).wait_for()
 
     assert set(drawn_answers(page, 3)) >= {"1", "2", "3"}
+    assert_place_label_on_the_map(page)
 
     hazard_choice = page.get_by_role("radio", name="洪水", exact=True)
     assert hazard_choice.bounding_box()["height"] >= MIN_TAP_PX
+    for step in ("Decrement", "Increment"):
+        box = page.get_by_role("button", name=step).bounding_box()
+        assert min(box["width"], box["height"]) >= MIN_TAP_PX
     links = page.get_by_role("link", name="地理院地図で開く")
     expect(links).to_have_count(3)
     assert all(links.nth(i).bounding_box()["height"] >= MIN_TAP_PX for i in range(3))
@@ -93,6 +108,8 @@ def test_type_a_town_pick_flood_see_three_listed_and_drawn(
         page.get_by_role("button", name="印刷用の避難所メモ").click()
     pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") == 1
+    # The QR code's address, printed under it: the server the phone is on.
+    assert f"{streamlit_url}/nearest?town=" in "".join(pdf_text(pdf).split())
     assert not view.errors
     assert all("cyberjapandata.gsi.go.jp" in url for url in view.blocked)
 
@@ -132,3 +149,25 @@ def test_tapping_the_map_chooses_the_place(streamlit_url, offline_page) -> None:
     expect(page.get_by_text("地図の地点").first).to_be_visible()
     assert "lat=" in page.url and "lon=" in page.url
     assert set(drawn_answers(page, 3)) >= {"1", "2", "3"}
+
+
+@pytest.mark.browser
+def test_phone_location_on_a_plain_http_address_says_why_not(
+    streamlit_url, offline_page
+) -> None:
+    view = offline_page(f"{streamlit_url}/nearest", **PHONE)
+    page = view.page
+    # What a phone sees at http://<server's LAN address>: not a secure page.
+    page.add_init_script(
+        "Object.defineProperty(window, 'isSecureContext', {get: () => false})"
+    )
+    page.reload()
+
+    button = page.get_by_role("button", name="現在地から探す")
+    button.wait_for(timeout=90_000)
+    button.click()
+
+    expect(page.get_by_text("https で始まるアドレスで開いたときだけ")).to_be_visible(
+        timeout=60_000
+    )
+    assert not view.errors

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zlib
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from kitaku_maps.handout import app_link, font_path, make_handout
+from kitaku_maps.handout import (
+    DEFAULT_APP_URL,
+    app_base_url,
+    app_link,
+    font_path,
+    make_handout,
+)
+from kitaku_maps.handout_map import draw_place_map
 from kitaku_maps.nearest import FacilityFinder
 from kitaku_maps.places import Place, TownMatcher
+from tests.nearest_support import pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -22,45 +29,6 @@ def handout(bundle) -> bytes:
     return make_handout(
         bundle, finder, place, "flood", 3, printed_on=dt.date(2026, 9, 1)
     )
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text drawn on the page, decoded through the font's ToUnicode map.
-
-    Enough of PDF for fpdf2's output: 2-byte glyph codes in literal strings
-    shown with ``Tj``, and ``bfchar`` entries in the map.
-    """
-    parts = [pdf]
-    for body in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            parts.append(zlib.decompress(body))
-        except zlib.error:
-            continue
-    glyphs = {}
-    for part in parts:
-        for block in re.findall(rb"beginbfchar(.*?)endbfchar", part, re.S):
-            for code, uni in re.findall(rb"<([0-9A-F]{4})>\s*<([0-9A-F]+)>", block):
-                glyphs[int(code, 16)] = bytes.fromhex(uni.decode()).decode("utf-16-be")
-    lines = []
-    for part in parts:
-        for literal in re.findall(rb"\((.*?)(?<!\\)\) Tj", part, re.S):
-            raw = _unescape(literal)
-            codes = [int.from_bytes(raw[i : i + 2]) for i in range(0, len(raw), 2)]
-            lines.append("".join(glyphs.get(c, "?") for c in codes))
-    return "\n".join(lines)
-
-
-def _unescape(literal: bytes) -> bytes:
-    """The bytes of a PDF literal string (backslash escapes resolved)."""
-    simple = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-    def one(match: re.Match) -> bytes:
-        escaped = match.group(1)
-        if escaped[:1].isdigit():
-            return bytes([int(escaped, 8)])
-        return simple.get(escaped, escaped)
-
-    return re.sub(rb"\\([0-7]{1,3}|.)", one, literal, flags=re.S)
 
 
 def test_handout_is_one_a4_page(handout) -> None:
@@ -99,3 +67,63 @@ def test_qr_link_reopens_this_view() -> None:
         "n": ["3"],
     }
     assert by_point == {"lat": ["32.850000"], "lon": ["130.750000"], "n": ["5"]}
+
+
+@pytest.mark.parametrize(
+    ("page_url", "base"),
+    [
+        ("https://maps.example.jp/kitaku/nearest", "https://maps.example.jp/kitaku"),
+        ("http://192.168.1.5:8501/nearest/", "http://192.168.1.5:8501"),
+        ("https://maps.example.jp/", "https://maps.example.jp"),
+    ],
+)
+def test_qr_base_is_the_address_the_user_is_on(page_url, base) -> None:
+    assert app_base_url(page_url) == base
+    assert app_link(Place("x", 32.8, 130.7, source="point"), None, 3, base).startswith(
+        f"{base}/nearest?"
+    )
+
+
+def test_qr_base_falls_back_without_a_browser() -> None:
+    assert app_base_url(None) == DEFAULT_APP_URL
+    assert app_base_url("", "https://fallback.example") == "https://fallback.example"
+
+
+def test_handout_qr_text_shows_the_given_address(bundle) -> None:
+    place = Place("現在地", 32.87, 130.72, source="point")
+    finder = FacilityFinder.from_bundle(bundle)
+
+    pdf = make_handout(bundle, finder, place, None, 3, "https://maps.example.jp/k")
+
+    assert "https://maps.example.jp/k/nearest?lat=32.870000" in pdf_text(pdf)
+
+
+def test_handout_credits_the_town_points_and_the_gsi_shelter_list(
+    bundle, handout
+) -> None:
+    text = pdf_text(handout)
+    credits = bundle.sources.set_index("source_id")["credit_ja"]
+
+    # The place is a town point (CC BY: credit required); the shelters'
+    # points and IDs come from the GSI list merged into the portal records.
+    assert credits["geolonia_towns"] in text
+    assert credits["gsi_shelters"] in text
+    assert "nan時点" not in text
+
+
+def test_handout_map_names_the_place(bundle) -> None:
+    place = Place("楡木三丁目", 32.8472, 130.7520)
+
+    figure = draw_place_map(bundle, place, {}, font_path())
+
+    assert "楡木三丁目" in [t.get_text() for t in figure.axes[0].texts]
+
+
+def test_handout_outside_the_ward_warns_of_nearer_shelters_beyond(bundle) -> None:
+    place = Place("駅", 32.790, 130.689, source="point")
+    finder = FacilityFinder.from_bundle(bundle)
+
+    pdf = make_handout(bundle, finder, place, "flood", 3)
+
+    assert f"この地点は{bundle.meta['ward_name_ja']}の外です" in pdf_text(pdf)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1

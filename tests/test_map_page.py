@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 import streamlit as st
@@ -219,3 +220,47 @@ def test_the_chosen_district_is_outlined_from_url_and_select_box(page):
     app.selectbox(key="map_district").set_value("D07").run()
     assert selected_outline(app) == "D07"
     assert map_script(app) == script
+
+
+def test_panel_says_when_the_city_has_no_figure_for_the_year(page):
+    app = page(indicator="checkup_rate", district="D05")
+    panel = " ".join(m.value for m in app.markdown)
+
+    assert "テスト区平均: **31.9%**" in panel
+    assert "テスト市平均: 2024年度の値なし" in panel
+
+
+def test_panel_names_the_latest_year_the_city_has_a_figure(monkeypatch):
+    bundle = make_bundle()
+    values = bundle.values
+    city_2024 = (values["level"] == "city") & (values["fiscal_year"] == 2024)
+    bundle = replace(bundle, values=values[~city_2024])
+    monkeypatch.setattr(common, "load_bundle", lambda path: bundle)
+    st.cache_resource.clear()
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["district"] = "D05"
+    app.run()
+    panel = " ".join(m.value for m in app.markdown)
+    st.cache_resource.clear()
+
+    assert "テスト市平均: 2024年度の値なし（2023年度は27.0%）" in panel
+
+
+def test_trend_chart_keeps_year_labels_level_and_every_series_named(page):
+    app = page(district="D05")
+    (chart,) = app.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+
+    assert spec["encoding"]["x"]["axis"]["labelAngle"] == 0
+    assert spec["height"] >= 240  # axes and legend take ~120 px of the height
+    legend = spec["encoding"]["color"]["legend"]
+    assert legend["columns"] >= 2 and legend["labelLimit"] == 0
+
+
+def test_empty_facility_and_shelter_pickers_say_so_in_japanese(page):
+    app = page(layers="")
+
+    assert app.multiselect(key="map_layers").proto.placeholder == "表示する施設を選ぶ"
+    app = page(layers="shelter")
+    hazards = app.multiselect(key="map_shelter_hazards").proto.placeholder
+    assert hazards == "絞り込まない（すべて表示）"

@@ -321,3 +321,67 @@ def test_default_marker_images_have_full_served_and_inlined_urls(
     assert all(
         u.startswith("data:image/png;base64,") for u in json.loads(inlined).values()
     )
+
+
+def legend_text(html: str) -> str:
+    """The legend's HTML as the map shows it."""
+    return json.loads(re.search(r"div.innerHTML = (\".*?\");", html).group(1))
+
+
+def map_max_zoom(html: str) -> int | None:
+    """The ``maxZoom`` option the Leaflet map was created with (None if unset)."""
+    options = re.search(r"L\.map\((.*?)\);", html, re.DOTALL)[1]
+    found = re.search(r'"maxZoom": (\d+)', options)
+    return int(found[1]) if found else None
+
+
+@pytest.mark.parametrize(("base", "zoom"), [("none", 18), ("osm", 19), ("gsi_std", 18)])
+def test_every_base_map_gives_the_map_the_zoom_limit_clustering_needs(
+    fixture_bundle, geometry, base, zoom
+):
+    html = render(fixture_bundle, geometry, base_map=base, layers=("shelter",))
+
+    assert "L.markerClusterGroup" in html
+    assert map_max_zoom(html) == zoom
+
+
+def test_legend_says_which_colour_is_the_worse_end(fixture_bundle, geometry):
+    lower = legend_text(render(fixture_bundle, geometry))
+    higher = legend_text(render(fixture_bundle, geometry, indicator_id="checkup_rate"))
+    neutral = legend_text(render(fixture_bundle, geometry, indicator_id="population"))
+    change = legend_text(render(fixture_bundle, geometry, change_from=2022))
+
+    assert "濃い色ほど課題（高い値）" in lower
+    assert "濃い色ほど課題（低い値）" in higher
+    assert "濃い色ほど大きい値" in neutral and "課題" not in neutral
+    assert "赤: 増えて悪化　青: 減って改善" in change
+
+
+def areas_credit(html: str) -> str:
+    """The text the indicator layer adds to the map's credits line."""
+    return json.loads(re.search(r"attribution: (\".*?\"),\n", html)[1])
+
+
+def test_credits_line_flags_demo_values_and_estimated_boundaries(
+    fixture_bundle, geometry
+):
+    demo = areas_credit(render(fixture_bundle, geometry))
+    wards = areas_credit(render(fixture_bundle, geometry, indicator_id="feel_safe"))
+    official = replace(
+        fixture_bundle,
+        values=fixture_bundle.values.assign(status="official"),
+        districts=fixture_bundle.districts.assign(boundary_status="official"),
+    )
+
+    assert "⚠ デモの数値・校区境界は推定" in demo
+    assert "デモの数値" in wards and "境界は推定" not in wards
+    assert areas_credit(render(official, web_geometry(official))) == ""
+
+
+def test_cli_map_of_demo_values_says_so_in_the_file(bundle, tmp_path: Path):
+    out = tmp_path / "map.html"
+    assert main(["map", "--base", "none", "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+
+    assert "デモの数値" in areas_credit(html)
+    assert map_max_zoom(html) == 18

@@ -256,3 +256,70 @@ def test_map_draws_place_answers_and_lines_without_cdn_or_jquery(
     assert html.count("permanent") >= 4
     assert "$(" not in html, "folium parts needing jQuery would break offline"
     assert "cdn" not in html.lower()
+
+
+def test_outside_the_ward_says_nearer_shelters_may_lie_beyond(bundle, finder) -> None:
+    ward = bundle.meta["ward_name_ja"]
+    west, south, _, _ = bundle.outline.total_bounds
+    lat, lon = south - 0.01, west - 0.01  # south-west of the ward's box
+
+    found = finder.nearest(lat, lon, "shelter", "flood", 3)
+
+    assert f"この地点は{ward}の外です" in finder.beyond_area_note_ja(lat, lon, found)
+
+
+def test_near_the_edge_the_note_gives_the_metres_to_the_boundary(
+    bundle, finder
+) -> None:
+    area = bundle.outline.to_crs(settings.METRIC_CRS).union_all()
+    edge = shapely.line_interpolate_point(area.exterior, 0.3, normalized=True)
+    inside = shapely.Point(edge.x, edge.y).buffer(60).intersection(area)
+    point = gpd.GeoSeries([inside.representative_point()], crs=settings.METRIC_CRS)
+    lon, lat = point.to_crs(settings.WEB_CRS).iloc[0].coords[0]
+
+    found = finder.nearest(lat, lon, "shelter", None, 1)
+    note = finder.beyond_area_note_ja(lat, lon, found)
+
+    edge_m = area.boundary.distance(point.iloc[0])
+    assert edge_m < found[0].distance_m
+    assert f"境界まで約{edge_m:,.0f} m" in note
+
+
+def test_beside_its_nearest_shelter_no_note(bundle, finder) -> None:
+    shelter = bundle.facilities[bundle.facilities["category_id"] == "shelter"].iloc[0]
+    lat, lon = shelter.geometry.y, shelter.geometry.x
+
+    found = finder.nearest(lat, lon, "shelter", None, 3)
+
+    assert found[0].distance_m < 1
+    assert finder.beyond_area_note_ja(lat, lon, found) == ""
+
+
+def test_merged_shelters_credit_the_gsi_list_too(bundle, finder) -> None:
+    merged = bundle.facilities[
+        bundle.facilities["gsi_common_id"].notna()
+        & (bundle.facilities["source_id"] != "gsi_shelters")
+    ].iloc[0]
+
+    found = finder.nearest(merged.geometry.y, merged.geometry.x, "shelter", None, 1)
+
+    assert found[0].facility_id == merged["facility_id"]
+    assert found[0].credit_ids == [merged["source_id"], "gsi_shelters"]
+
+
+def test_other_categories_carry_no_opening_status(finder) -> None:
+    for category in ("school", "park"):
+        found = finder.nearest(32.87, 130.72, category, None, 3)
+        assert found and all(f.open_status_ja == "" for f in found)
+
+
+def test_place_label_is_placed_without_needing_its_width(bundle, finder) -> None:
+    place = Place("テスト地点", 32.87, 130.72, source="point")
+    found = finder.nearest(place.lat, place.lon, "shelter", "flood", 3)
+
+    html = nearest_map(bundle, web_geometry(bundle), place, found).get_root().render()
+
+    # "bottom"/"top" centre the label by its width, measured before Leaflet's
+    # CSS arrives in the component: the label then lands off the map.
+    assert '"direction": "bottom"' not in html and '"direction": "top"' not in html
+    assert "選んだ場所" in html

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import requests
 from streamlit.testing.v1 import AppTest
 
-from kitaku_maps import settings
+from kitaku_maps import places, settings
 from kitaku_maps.nearest import FacilityFinder
 
 PAGE = str(settings.PROJECT_ROOT / "app_pages" / "nearest.py")
@@ -92,12 +93,10 @@ def test_another_category_hides_the_hazard_choice(bundle) -> None:
 
     assert not app.exception
     assert len(app.pills) == 0
-    assert "学校" in app.selectbox(key="nearest_category").value or True
+    assert app.selectbox(key="nearest_category").value == "school"
     assert len(_answer_names(app)) == 3
-    assert (
-        app.query_params["category"] == ["school"]
-        or app.query_params["category"] == "school"
-    )
+    assert not any("開設状況" in c.value for c in app.caption)
+    assert app.query_params["category"] in (["school"], "school")
 
 
 def test_bad_url_values_fall_back_instead_of_failing() -> None:
@@ -107,3 +106,74 @@ def test_bad_url_values_fall_back_instead_of_failing() -> None:
     assert app.number_input(key="nearest_n").value == 3
     assert app.selectbox(key="nearest_category").value == "shelter"
     assert "町名を入力するか" in app.info[0].value
+
+
+def test_a_town_credits_its_points_and_dates_the_opening_records(bundle) -> None:
+    app = _open(town="楡木三丁目", hazard="flood")
+
+    captions = " ".join(c.value for c in app.caption)
+    credits = bundle.sources.set_index("source_id")["credit_ja"]
+    assert not app.exception
+    for source_id in ("geolonia_towns", "gsi_shelters", "kumamoto_portal"):
+        assert credits[source_id].replace(".", "\\.") in captions
+    assert "nan時点" not in captions
+    assert "いま開いているかどうかではありません" in captions
+
+
+def test_outside_the_ward_the_list_warns_of_shelters_beyond(bundle) -> None:
+    west, south, _, _ = bundle.outline.total_bounds
+    app = _open(lat=str(south - 0.01), lon=str(west - 0.01), hazard="flood")
+
+    assert not app.exception
+    assert _answer_names(app)
+    ward = bundle.meta["ward_name_ja"]
+    assert any(f"この地点は{ward}の外です" in w.value for w in app.warning)
+
+
+def test_inside_near_its_shelters_no_such_warning() -> None:
+    app = _open(town="楡木三丁目", hazard="flood")
+
+    assert not any("外です" in w.value or "境界まで" in w.value for w in app.warning)
+
+
+def _gsi_button(app: AppTest):
+    return next(b for b in app.button if b.label.startswith("国土地理院の住所検索"))
+
+
+def test_address_search_offline_says_so_and_other_ways(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise requests.ConnectionError("no route to host")
+
+    monkeypatch.setattr(places.requests, "get", refuse)
+    app = _open()
+    app.text_input(key="nearest_town").input("熊本市中央区花畑町1-1").run()
+    _gsi_button(app).click().run()
+
+    assert not app.exception
+    assert any("接続できませんでした" in w.value for w in app.warning)
+    assert not _answer_names(app)
+
+
+def test_address_search_online_offers_the_found_addresses(monkeypatch) -> None:
+    class Answer:
+        def raise_for_status(self) -> None:
+            return None
+
+        def json(self) -> list:
+            point = {"type": "Point", "coordinates": [130.7205, 32.8702]}
+            return [{"geometry": point, "properties": {"title": "ある住所"}}]
+
+    asked = []
+    monkeypatch.setattr(
+        places.requests, "get", lambda *a, **k: asked.append(k) or Answer()
+    )
+    app = _open()
+    app.text_input(key="nearest_town").input("熊本市中央区花畑町1-1").run()
+    _gsi_button(app).click().run()
+    app.button(key="nearest_candidate_0").click().run()
+
+    assert not app.exception
+    assert asked[0]["timeout"] <= 5
+    assert "ある住所 から近い順" in [s.value for s in app.subheader]
+    assert len(_answer_names(app)) == 3
+    assert app.query_params["lat"] in (["32.870200"], "32.870200")

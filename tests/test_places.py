@@ -47,6 +47,15 @@ def test_matched_town_has_its_real_point(matcher) -> None:
     assert place.lon == pytest.approx(130.72, abs=0.05)
 
 
+def test_matched_town_names_the_source_to_credit(bundle) -> None:
+    matcher = TownMatcher(bundle.towns, ("熊本市", "北区"))
+
+    place = matcher.match("楡木3丁目").place
+
+    row = bundle.towns[bundle.towns["town_id"] == place.town_id].iloc[0]
+    assert place.source_id == row["source_id"] != ""
+
+
 def test_partial_name_offers_the_candidates(matcher) -> None:
     match = matcher.match("楡木")
 

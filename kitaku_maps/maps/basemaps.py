@@ -77,12 +77,17 @@ def credit_links() -> list[str]:
 
 
 def add_base_map(fmap: folium.Map, base_id: str) -> None:
-    """Add the tile layer ``base_id`` to ``fmap`` (nothing for ``none``)."""
+    """Add the tile layer ``base_id`` to ``fmap`` (no tiles for ``none``).
+
+    The map's own zoom limit is set to the base map's in every case: without
+    a tile layer Leaflet has none, and marker clustering then fails to start.
+    """
     if base_id not in BASE_MAPS:
         raise ValueError(
             f"unknown base map {base_id!r}; expected one of {', '.join(BASE_MAPS)}"
         )
     base = BASE_MAPS[base_id]
+    fmap.options["max_zoom"] = base.max_zoom
     if base.url is None:
         return
 

@@ -27,7 +27,7 @@ from kitaku_maps.maps.choropleth import (
 from kitaku_maps.maps.elements import script_json
 from kitaku_maps.maps.facilities import FacilityPoints, ShelterFilter, facility_points
 from kitaku_maps.maps.geometry import WebGeometry
-from kitaku_maps.maps.legend import legend_html, tooltip_parts
+from kitaku_maps.maps.legend import honesty_note, legend_html, tooltip_parts
 from kitaku_maps.maps.symbols import symbol_svg
 
 logger = logging.getLogger(__name__)
@@ -40,6 +40,9 @@ FIT_PADDING = (6, 6)
 
 #: Zoom step of fitting and pinching: a quarter level fits the ward tightly.
 ZOOM_SNAP = 0.25
+
+#: Zoom limit of a map before a base map sets its own (clustering needs one).
+MAX_ZOOM = 18
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ def new_map(assets: str) -> folium.Map:
     fmap = folium.Map(
         tiles=None, control_scale=True, zoom_control=True, zoom_snap=ZOOM_SNAP
     )
+    fmap.options["max_zoom"] = MAX_ZOOM
     fmap.default_js = _links(offline.LEAFLET_JS, assets)
     fmap.default_css = _links(offline.LEAFLET_CSS, assets)
     elements.add_map_css(fmap)
@@ -114,7 +118,10 @@ def new_map(assets: str) -> folium.Map:
 def add_indicator(
     fmap: folium.Map, layer: IndicatorLayer, bundle: Bundle, geometry: WebGeometry
 ) -> elements.Choropleth:
-    """The areas filled by class; the home ward is outlined on a ward map."""
+    """The areas filled by class; the home ward is outlined on a ward map.
+
+    A demo or approximate-boundary note joins the map's credits line.
+    """
     areas = areas_of(layer, geometry)
     highlight = str(bundle.meta["ward_code"]) if layer.level == "ward" else None
     choropleth = elements.Choropleth(
@@ -122,6 +129,7 @@ def add_indicator(
         layer.colors,
         missing_color(),
         tooltip_parts(layer, bundle),
+        attribution=honesty_note(layer, bundle),
     )
     choropleth.add_to(fmap)
     return choropleth

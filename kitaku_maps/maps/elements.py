@@ -31,12 +31,15 @@ MAP_CSS = """
 .kitaku-legend i.m{background:repeating-linear-gradient(45deg,#bdbdbd 0 3px,
  #fff 3px 5px)}
 .kitaku-legend .n{color:#555}
+.kitaku-note{color:#7a4a00;font-weight:bold}
 .kitaku-missing{fill:url(#kitaku-hatch)}
 .kitaku-symbol{background:none;border:none}
 .kitaku-popup img{max-width:220px;max-height:160px;display:block;margin-top:4px}
 .kitaku-popup .s{color:#555;font-size:11px}
 @media (max-width:480px){.kitaku-legend{font-size:10px;max-width:160px;padding:4px 6px}
- .kitaku-label{font-size:10px}}
+ .kitaku-label{font-size:10px}
+ .leaflet-container .leaflet-control-attribution{font-size:10px}
+ .leaflet-tooltip{white-space:normal;width:max-content;max-width:150px}}
 """
 
 
@@ -85,8 +88,9 @@ class Choropleth(MacroElement):
 
     Each feature's properties: ``code``, ``name`` and ``label`` (escaped
     HTML), ``rank`` (text), ``cls`` (class index, -1 = missing) and ``hl``
-    (1 = drawn with a thick outline, e.g. the home ward). ``footer`` is the
-    escaped HTML shown under every tooltip.
+    (1 = drawn with a thick outline, e.g. the home ward). ``tip["footer"]``
+    is the escaped HTML shown under every tooltip; ``attribution`` (escaped
+    HTML) joins the map's credits line while the areas are shown.
     """
 
     _template = Template(
@@ -96,6 +100,7 @@ var {{ this.get_name() }} = (function () {
   var colors = {{ this.colors }}, missing = {{ this.missing }};
   var tip = {{ this.tip }};
   var group = L.geoJSON({{ this.data }}, {
+    attribution: {{ this.attribution }},
     style: function (f) {
       var p = f.properties, c = p.cls;
       return {fillColor: c < 0 ? missing : colors[c],
@@ -135,11 +140,20 @@ var {{ this.get_name() }} = (function () {
 """
     )
 
-    def __init__(self, data: str, colors, missing: str, tip: dict, name="areas"):
+    def __init__(
+        self,
+        data: str,
+        colors,
+        missing: str,
+        tip: dict,
+        attribution: str = "",
+        name: str = "areas",
+    ):
         """Keep the data for the template (already escaped JSON)."""
         super().__init__()
         self._name = name
         self.data = embed_json(data)
+        self.attribution = script_json(attribution)
         self.colors = script_json(list(colors))
         self.missing = script_json(missing)
         self.tip = script_json(tip)

@@ -15,9 +15,28 @@ RANK_TITLES = {
     "neutral": "順位（大きい順）",
 }
 
+#: How to read the colours, by ``better``: the dark end is always the worse end.
+SCALE_HINTS = {
+    "higher": "濃い色ほど課題（低い値）",
+    "lower": "濃い色ほど課題（高い値）",
+    "neutral": "濃い色ほど大きい値",
+}
+
+#: How to read the colours of the change view, by ``better``.
+CHANGE_HINTS = {
+    "higher": "赤: 減って悪化　青: 増えて改善",
+    "lower": "赤: 増えて悪化　青: 減って改善",
+    "neutral": "橙: 減少　紫: 増加",
+}
+
+#: Notes shown when the values are demonstration data or boundaries estimated.
+#: They are short: the credits line must stay one line on a phone.
+DEMO_NOTE = "デモの数値"
+APPROXIMATE_NOTE = "境界は推定"
+
 
 def legend_html(layer: IndicatorLayer, bundle: Bundle) -> str:
-    """Title, unit, one row per class (bounds and count), missing, averages.
+    """Title, unit, which colour is worse, one row per class, missing, averages.
 
     The rows sit in a ``<details>`` box whose title folds them away.
     """
@@ -25,6 +44,7 @@ def legend_html(layer: IndicatorLayer, bundle: Bundle) -> str:
     signed = layer.change_from is not None
     rows = [f'<summary class="t">{html.escape(layer.title)}</summary>']
     rows.append(f"<div>単位: {html.escape(_unit_text(layer))}</div>")
+    rows.append(f'<div class="n">{html.escape(scale_hint(layer))}</div>')
 
     for (low, high), color, count in zip(
         classification.intervals(), layer.colors, classification.counts, strict=True
@@ -44,6 +64,31 @@ def legend_html(layer: IndicatorLayer, bundle: Bundle) -> str:
         ward = html.escape(str(bundle.meta["ward_name_ja"]))
         rows.append(f"<div>太線: {ward}</div>")
     return f"<details open>{''.join(rows)}</details>"
+
+
+def scale_hint(layer: IndicatorLayer) -> str:
+    """Which end of the colours is the worse one, in plain Japanese."""
+    better = str(layer.info["better"])
+    hints = CHANGE_HINTS if layer.change_from is not None else SCALE_HINTS
+    return hints.get(better, SCALE_HINTS["neutral"])
+
+
+def honesty_note(layer: IndicatorLayer, bundle: Bundle) -> str:
+    """Escaped '⚠ ...' when shown values are demo or district boundaries estimated.
+
+    The map carries it in its credits line (always visible, also when the
+    legend is folded), so a saved, mailed or screenshotted copy stays honest.
+    Empty when nothing needs saying.
+    """
+    notes = []
+    status = layer.table.get("status")
+    if status is not None and (status == "demo").any():
+        notes.append(DEMO_NOTE)
+    if layer.level == "district" and bundle.has_approximate_boundaries:
+        notes.append(f"{bundle.meta['district_term_ja']}{APPROXIMATE_NOTE}")
+    if not notes:
+        return ""
+    return f'<span class="kitaku-note">⚠ {html.escape("・".join(notes))}</span>'
 
 
 def tooltip_parts(layer: IndicatorLayer, bundle: Bundle) -> dict[str, str]:
