@@ -269,8 +269,12 @@ VALUE_EXPECTED_JA = "数値、または欠測の印（空欄、-、―、＊、*
 
 def parse_rows(
     long: pd.DataFrame, file: str, indicators: pd.DataFrame, areas: AreaMatchers
-) -> pd.DataFrame:
-    """Parse ids, years, values and areas; raise with every problem found."""
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse ids, years, values and areas; return the rows and every problem.
+
+    A row with a problem stays in the frame (with a missing year, number or
+    area code), so later checks can still report the rest of the table.
+    """
     catalogue = indicators.set_index("indicator_id")
     long = long.assign(indicator=long["indicator"].map(normalise_id))
     known = long["indicator"].isin(catalogue.index)
@@ -298,11 +302,9 @@ def parse_rows(
     if len(unknown) == 1 and not problems:
         raise unknown[0]
     problems += [error.as_problem() for error in unknown]
-    if problems:
-        raise DataValidationError(problems, f"{file}: cannot import")
 
     long["kind"] = long["indicator"].map(catalogue["kind"])
-    return long.rename(columns={"indicator": "indicator_id"})
+    return long.rename(columns={"indicator": "indicator_id"}), problems
 
 
 def area_codes(
@@ -399,9 +401,15 @@ RANGE_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def check_rows(rows: pd.DataFrame, file: str) -> None:
-    """Reject out-of-range values and duplicate indicator/area/year rows."""
-    problems = range_problems(rows, file) + duplicate_problems(rows, file)
+def check_rows(rows: pd.DataFrame, file: str, problems: list[Problem]) -> None:
+    """Raise with ``problems`` plus out-of-range values and duplicate rows.
+
+    Range and duplicate checks look only at rows whose indicator, year and
+    area were understood, so one bad cell does not hide the others.
+    """
+    understood = rows.dropna(subset=["kind", "fiscal_year", "area_code"])
+    problems = problems + range_problems(understood, file)
+    problems += duplicate_problems(understood, file)
     if problems:
         raise DataValidationError(problems, f"{file}: cannot import")
 
@@ -460,8 +468,8 @@ def read_indicator_table(
     areas = AreaMatchers.from_bundle(bundle_dir)
 
     long = to_long(read_raw(path, sheet), path.name, indicator)
-    rows = parse_rows(long, path.name, indicators, areas)
-    check_rows(rows, path.name)
+    rows, problems = parse_rows(long, path.name, indicators, areas)
+    check_rows(rows, path.name, problems)
     logger.info("read %s: %d values", path.name, len(rows))
     return rows
 

@@ -197,6 +197,22 @@ def test_problems_are_listed_in_row_order(bundle_dir, tmp_path):
     assert rows == sorted(rows) == [2, 3]
 
 
+def test_every_kind_of_problem_is_reported_in_one_pass(bundle_dir, tmp_path):
+    text = (
+        "指標,校区,年度,値\n"
+        "population,北山,2024,約100\n"
+        "population,月見,2024,5\n"
+        "population,南川,2024,-3\n"
+        "aging_rate,東野,2024,130\n"
+        "aging_rate,東野,R6,30\n"
+    )
+    with pytest.raises(DataValidationError) as caught:
+        run_import(write(tmp_path, "all.csv", text), bundle_dir)
+    found = [(p.row, p.column) for p in caught.value.problems]
+    assert found == [(2, "値"), (3, "校区"), (4, "値"), (5, "値"), (6, "値")]
+    assert "5件の問題" in caught.value.message_ja
+
+
 def test_unknown_district_lists_the_known_names(bundle_dir, tmp_path):
     path = write(
         tmp_path,
