@@ -44,8 +44,8 @@ from kitaku_maps.importers.common import (
     date_in_name,
     write_csv,
 )
+from kitaku_maps.importers.computed import coverage_rows
 from kitaku_maps.importers.sources import credits_table, sources_markdown
-from kitaku_maps.nearest import compute_coverage
 
 logger = logging.getLogger(__name__)
 
@@ -199,12 +199,7 @@ def _statistics(
         districts, wards, town_table, facilities, catalogue.indicators(), seed
     )
 
-    coverage = compute_coverage(
-        town_table, facilities, catalogue.hazards(), districts["district_code"]
-    )
-    coverage["value"] = coverage["value"].map(
-        lambda v: "" if pd.isna(v) else f"{v:.1f}"
-    )
+    coverage = coverage_rows(town_table, facilities, districts["district_code"])
     published = catalogue.published_values()
     values = pd.concat([statistics["values"], coverage, published], ignore_index=True)
     statistics["values"] = sort_values(values)

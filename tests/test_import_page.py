@@ -122,7 +122,7 @@ def test_import_can_be_switched_off(bundle, data_copy, monkeypatch):
 def test_a_boundary_file_asks_for_its_name_column(bundle, data_copy, tmp_path):
     path = tmp_path / "city.geojson"
     gpd.GeoDataFrame(
-        {"NAME_X": bundle.districts["name_ja"]},
+        {"NAME_X": bundle.districts["name_ja"] + "地域"},
         geometry=bundle.districts.geometry,
         crs=bundle.districts.crs,
     ).to_file(path)
@@ -134,7 +134,11 @@ def test_a_boundary_file_asks_for_its_name_column(bundle, data_copy, tmp_path):
     assert "校区名の列が必要" in app.error[0].value
     app.selectbox[-1].select("NAME_X").run()
     button(app, "boundary_check").click().run()
-    assert not app.error and "問題はありません" in app.success[0].value
+    assert "何も保存していません" in app.error[0].value
+    problem = app.table[0].value.reset_index().iloc[0]
+    first = bundle.districts["name_ja"].iloc[0]
+    assert f"見つからない校区: {first}" in problem["必要なもの"]
+    assert f"{first}地域" in problem["実際の値"]
 
 
 def test_no_buttons_until_a_source_is_chosen(bundle, data_copy):

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import box
 
@@ -180,5 +181,42 @@ def test_reimporting_the_real_points_and_shelters_reproduces_the_bundle(
     shelters += ["--gsi", str(files.gsi_shelters), "--portal"]
     shelters += [str(files.portal_shelters), "--open-status", str(files.open_status)]
     assert main(shelters) == 0
-    for name in ("facilities.geojson", "towns.csv", "open_status.csv"):
+    for name in ("facilities.geojson", "towns.csv", "open_status.csv", "values.csv"):
         assert (bundle / name).read_bytes() == (settings.DATA_DIR / name).read_bytes()
+
+
+def _shelter_counts(bundle: Path) -> dict[str, str]:
+    """The computed shelters-per-district values of a bundle, by district code."""
+    values = pd.read_csv(bundle / "values.csv", dtype=str, keep_default_na=False)
+    rows = values[
+        (values["indicator_id"] == "shelters") & (values["level"] == "district")
+    ]
+    return dict(zip(rows["area_code"], rows["value"], strict=True))
+
+
+def test_importing_districts_recomputes_the_counted_values(tmp_path):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(settings.DATA_DIR, bundle)
+    before = _shelter_counts(bundle)
+    low, high = sorted(before, key=lambda code: int(before[code]))[:: len(before) - 1]
+    assert before[low] != before[high]
+
+    districts = gpd.read_file(bundle / "districts.geojson")
+    names = dict(zip(districts["district_code"], districts["name_ja"], strict=True))
+    swapped = {low: names[high], high: names[low]}
+    districts["name_ja"] = (
+        districts["district_code"].map(swapped).fillna(districts["name_ja"])
+    )
+    path = tmp_path / "official.geojson"
+    districts[["name_ja", "geometry"]].to_file(path)
+
+    assert (
+        main(["import-boundaries", "--bundle", str(bundle), "--districts", str(path)])
+        == 0
+    )
+    after = _shelter_counts(bundle)
+    assert (after[low], after[high]) == (before[high], before[low])
+    demo = pd.read_csv(bundle / "values.csv", dtype=str)
+    assert (demo["status"] == "demo").sum() == (
+        pd.read_csv(settings.DATA_DIR / "values.csv", dtype=str)["status"] == "demo"
+    ).sum()

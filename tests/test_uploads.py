@@ -174,7 +174,7 @@ def test_official_boundaries_replace_the_approximate_ones(
 
 
 def test_an_unrecognised_name_column_offers_the_columns(bundle, bundle_copy, tmp_path):
-    path = district_file(bundle, tmp_path, "NAME_X", "")
+    path = district_file(bundle, tmp_path, "NAME_X", "地域")
     before = snapshot(bundle_copy)
 
     check = uploads.check_boundaries(path, bundle_copy, commit=True)
@@ -184,7 +184,22 @@ def test_an_unrecognised_name_column_offers_the_columns(bundle, bundle_copy, tmp
     assert snapshot(bundle_copy) == before
 
     chosen = uploads.check_boundaries(path, bundle_copy, name_column="NAME_X")
-    assert chosen.ok and len(chosen.changes) == len(bundle.districts)
+    assert not chosen.ok
+    first = bundle.districts["name_ja"].iloc[0]
+    said = " ".join(problem.to_ja() for problem in chosen.problems)
+    assert f"見つからない校区: {first}" in said and f"{first}地域" in said
+    assert snapshot(bundle_copy) == before
+
+
+def test_bare_district_names_in_any_column_are_recognised(
+    bundle, bundle_copy, tmp_path
+):
+    path = district_file(bundle, tmp_path, "NAME_X", "")
+
+    check = uploads.check_boundaries(path, bundle_copy)
+
+    assert check.ok, check.problems or check.message_ja
+    assert len(check.changes) == len(bundle.districts)
 
 
 def zipped_shapefile(frame: gpd.GeoDataFrame, folder: Path) -> Path:

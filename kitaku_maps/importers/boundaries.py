@@ -14,7 +14,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.io import matches_pattern, pick_column, read_layer
+from geo.io import ColumnTest, matches_pattern, pick_column, read_layer
+from geo.names import NameMatcher, normalise_name
 from kitaku_maps import settings
 from kitaku_maps.errors import DataValidationError, Problem
 
@@ -38,8 +39,13 @@ CITY_NAME_TEST = matches_pattern(r".+市")
 #: A district or school name (e.g. 楡木小学校, 楡木校区, 楡木小).
 DISTRICT_NAME_TEST = matches_pattern(r".+(小学校|校区|小|学区)", share=0.8)
 
-#: Column names tried first for district names, before looking at content.
+#: Share of a column's names that must be known districts to be recognised.
+KNOWN_NAME_SHARE = 0.8
+
+#: Column names tried first for district names, before looking at content
+#: (``name_ja``: the bundle's own ``districts.geojson``, edited and re-imported).
 DISTRICT_NAME_COLUMNS = (
+    "name_ja",
     "school_district_name",
     "校区名",
     "学校名",
@@ -127,6 +133,7 @@ def read_districts(
     assume_crs: str | None = settings.WEB_CRS,
     source_id: str = A27_SOURCE,
     outline: shapely.Geometry | None = None,
+    known: NameMatcher | None = None,
 ) -> gpd.GeoDataFrame:
     """Read official school districts (A27 or a city's own file).
 
@@ -134,7 +141,8 @@ def read_districts(
     ``school_name_ja``, ``boundary_status`` = official, ``source_id``, in
     EPSG:4326. With ``outline`` (EPSG:4326), only districts mostly inside it
     are kept, clipped. Codes come from ``code_column`` or are D01.. in file
-    order.
+    order. With ``known`` (the bundle's districts), a column of names without
+    校区 or 小学校 is recognised too when most of them are known names.
     """
     frame = read_layer(path, assume_crs=assume_crs)
     if outline is not None:
@@ -160,7 +168,7 @@ def read_districts(
         "district name",
         name_column,
         DISTRICT_NAME_COLUMNS,
-        DISTRICT_NAME_TEST,
+        district_name_test(known),
     )
     names = frame[name].astype(str).str.strip()
 
@@ -191,6 +199,23 @@ DISTRICT_COLUMNS = (
     "boundary_status",
     "source_id",
 )
+
+
+def district_name_test(known: NameMatcher | None) -> ColumnTest:
+    """Names ending in 校区 or 小学校, or (with ``known``) mostly known names."""
+    if known is None:
+        return DISTRICT_NAME_TEST
+
+    keys = {normalise_name(name, known.suffixes) for name in known.known}
+
+    def test(series: pd.Series) -> bool:
+        names = [str(v).strip() for v in series.dropna() if str(v).strip()]
+        hits = sum(normalise_name(name, known.suffixes) in keys for name in names)
+        return DISTRICT_NAME_TEST(series) or (
+            bool(names) and hits / len(names) >= KNOWN_NAME_SHARE
+        )
+
+    return test
 
 
 def _district_codes(frame: pd.DataFrame, source: str, column: str | None) -> list:

@@ -24,7 +24,7 @@ from geo.io import write_geojson
 from geo.names import NameMatcher
 from kitaku_maps import settings
 from kitaku_maps.bundle import FACILITY_COLUMNS, FILES
-from kitaku_maps.errors import InputFormatError
+from kitaku_maps.errors import DataValidationError, InputFormatError, Problem
 from kitaku_maps.importers.boundaries import (
     DISTRICT_COLUMNS,
     read_districts,
@@ -38,6 +38,7 @@ from kitaku_maps.importers.common import (
     date_in_name,
     write_csv,
 )
+from kitaku_maps.importers.computed import computed_values_writer
 from kitaku_maps.importers.schools import read_schools
 from kitaku_maps.importers.shelters import (
     merge_shelters,
@@ -140,9 +141,11 @@ def import_boundaries(args: argparse.Namespace) -> list[str]:
             code_column=args.code_column,
             school_column=args.school_column,
             outline=outline.geometry.union_all(),
+            known=known_districts(bundle),
         )
-        districts = keep_known_codes(districts, bundle)
+        districts = keep_known_codes(districts, bundle, Path(args.districts).name)
         writers += _district_writers(districts, bundle)
+        writers.append(computed_values_writer(bundle))
 
     return replace_files(bundle, writers)
 
@@ -159,26 +162,60 @@ def _geo_writer(frame, key: str, id_column: str | None, columns: tuple) -> Write
     )
 
 
-def keep_known_codes(districts: gpd.GeoDataFrame, bundle: Path) -> gpd.GeoDataFrame:
+def known_districts(bundle: Path) -> NameMatcher | None:
+    """A tolerant matcher of the bundle's district names, if it has districts."""
+    if not (bundle / FILES["districts"]).exists():
+        return None
+    known = read_bundle_layer(bundle, "districts")
+    return NameMatcher(dict(zip(known["district_code"], known["name_ja"], strict=True)))
+
+
+def keep_known_codes(
+    districts: gpd.GeoDataFrame, bundle: Path, source: str
+) -> gpd.GeoDataFrame:
     """Give districts the codes their names already have in the bundle.
 
     Names are matched tolerantly (NFKC, with or without 校区/小学校), so the
-    statistics keyed by code stay attached. New names get new codes.
+    statistics keyed by code stay attached. New names get new codes. A file
+    that leaves out districts of the bundle is refused, naming them and the
+    file's names that matched none: their statistics would lose their place.
     """
-    path = bundle / FILES["districts"]
-    if not path.exists():
+    matcher = known_districts(bundle)
+    if matcher is None:
         return districts
-    known = read_bundle_layer(bundle, "districts")
-    matcher = NameMatcher(
-        dict(zip(known["district_code"], known["name_ja"], strict=True))
-    )
 
     codes = [matcher.code_of(name) for name in districts["name_ja"]]
-    used = {c for c in codes if c}
+    missing = [n for c, n in matcher.names.items() if c not in codes]
+    if missing:
+        unmatched = [
+            n for c, n in zip(codes, districts["name_ja"], strict=True) if not c
+        ]
+        raise _missing_districts_error(source, missing, unmatched)
+
+    used = set(matcher.names) | {c for c in codes if c}
     free = (f"D{k:02d}" for k in range(1, 1000) if f"D{k:02d}" not in used)
     districts = districts.copy()
     districts["district_code"] = [code or next(free) for code in codes]
     return districts.sort_values("district_code", ignore_index=True)
+
+
+def _missing_districts_error(
+    source: str, missing: list[str], unmatched: list[str]
+) -> DataValidationError:
+    """The error of a district file that lacks some of the bundle's districts."""
+    found = "、".join(unmatched) if unmatched else "なし"
+    problem = Problem(
+        source,
+        None,
+        None,
+        f"every district of the bundle; missing: {', '.join(missing)}",
+        f"names that match no district: {', '.join(unmatched) or 'none'}; "
+        "rename them in the file or choose the name column with --name-column",
+        f"今の校区がすべてあること（見つからない校区: {'、'.join(missing)}）",
+        f"どの校区とも一致しない名前: {found}。ファイルの名前を直すか、"
+        "校区名の列を指定してください",
+    )
+    return DataValidationError([problem], f"{source}: cannot import")
 
 
 def _district_writers(districts: gpd.GeoDataFrame, bundle: Path) -> list[Writer]:
@@ -227,6 +264,7 @@ def import_shelters(args: argparse.Namespace) -> list[str]:
                 status, folder / "open_status.csv", tuple(status.columns)
             )
         )
+    writers.append(computed_values_writer(bundle))
     return replace_files(bundle, writers)
 
 
@@ -254,6 +292,7 @@ def import_points(args: argparse.Namespace) -> list[str]:
             lambda folder: write_csv(towns, folder / FILES["towns"], TOWN_COLUMNS)
         )
 
+    writers.append(computed_values_writer(bundle))
     return replace_files(bundle, writers)
 
 
