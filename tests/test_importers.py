@@ -220,3 +220,33 @@ def test_importing_districts_recomputes_the_counted_values(tmp_path):
     assert (demo["status"] == "demo").sum() == (
         pd.read_csv(settings.DATA_DIR / "values.csv", dtype=str)["status"] == "demo"
     ).sum()
+
+
+def test_a27_geopackage_replaces_the_approximate_districts(tmp_path):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(settings.DATA_DIR, bundle)
+    districts = gpd.read_file(bundle / "districts.geojson")
+    a27 = gpd.GeoDataFrame(
+        {
+            "A27_001": "43105",
+            "A27_002": "熊本市",
+            "A27_003": [f"B1432100{k:05d}" for k in range(len(districts))],
+            "A27_004": districts["name_ja"] + "小学校",
+            "A27_005": "熊本市北区",
+        },
+        geometry=districts.geometry,
+        crs="EPSG:4326",
+    ).iloc[::-1]
+    path = tmp_path / "A27-21_43.gpkg"
+    a27.to_file(path, driver="GPKG")
+
+    assert (
+        main(["import-boundaries", "--bundle", str(bundle), "--districts", str(path)])
+        == 0
+    )
+
+    imported = gpd.read_file(bundle / "districts.geojson")
+    assert set(imported["boundary_status"]) == {"official"}
+    assert dict(
+        zip(imported["district_code"], imported["name_ja"], strict=True)
+    ) == dict(zip(districts["district_code"], districts["name_ja"], strict=True))
