@@ -146,22 +146,8 @@ def read_districts(
     """
     frame = read_layer(path, assume_crs=assume_crs)
     if outline is not None:
-        frame = limit_to_outline(frame, outline)
-        if frame.empty:
-            raise _problem_error(
-                path.name,
-                "geometry",
-                (
-                    "districts lying mostly inside the ward outline",
-                    "区の範囲に重なる校区の形状",
-                ),
-                (
-                    "none (a file without CRS is read as EPSG:4326 longitude, "
-                    "latitude; is its CRS missing or wrong?)",
-                    "0件（CRS のないファイルは経度・緯度 EPSG:4326 "
-                    "として読みます。座標参照系の定義が抜けているか違う可能性があります）",
-                ),
-            )
+        frame = _inside_outline(frame, outline, path.name)
+
     name = pick_column(
         frame,
         path.name,
@@ -199,6 +185,29 @@ DISTRICT_COLUMNS = (
     "boundary_status",
     "source_id",
 )
+
+
+def _inside_outline(
+    frame: gpd.GeoDataFrame, outline: shapely.Geometry, source: str
+) -> gpd.GeoDataFrame:
+    """The districts of ``frame`` mostly inside ``outline``; none is an error."""
+    frame = limit_to_outline(frame, outline)
+    if frame.empty:
+        raise _problem_error(
+            source,
+            "geometry",
+            (
+                "districts lying mostly inside the ward outline",
+                "区の範囲に重なる校区の形状",
+            ),
+            (
+                "none (a file without CRS is read as EPSG:4326 longitude, "
+                "latitude; is its CRS missing or wrong?)",
+                "0件（CRS のないファイルは経度・緯度 EPSG:4326 "
+                "として読みます。座標参照系の定義が抜けているか違う可能性があります）",
+            ),
+        )
+    return frame
 
 
 def district_name_test(known: NameMatcher | None) -> ColumnTest:
