@@ -33,6 +33,11 @@ MAP_KEY = "explorer_map"
 #: Height of the map in pixels.
 MAP_HEIGHT = 540
 
+#: Why the scheme cannot be chosen in the change view.
+CHANGE_SCHEME_NOTE = (
+    "変化の表示では、増減の向きが分かるよう0を中心に同じ幅で色分けします。"
+)
+
 
 def restore_widgets(state: ExplorerState) -> None:
     """Put a restored state into the widgets' keys (first run of the page only)."""
@@ -70,7 +75,9 @@ def controls(bundle: Bundle) -> MapView:
 
     layers = widgets.layer_toggles(bundle, "map_layers")
     with st.expander("色分け・避難所の絞り込み・背景地図"):
-        scheme = widgets.scheme_picker("map_scheme")
+        scheme = widgets.scheme_picker("map_scheme", disabled=change_from is not None)
+        if change_from is not None:
+            st.caption(CHANGE_SCHEME_NOTE)
         hazards, kinds = (), ()
         if SHELTER_CATEGORY in layers:
             hazards, kinds = widgets.shelter_filters(bundle, "map_shelter")
@@ -132,6 +139,7 @@ def map_and_panel(bundle: Bundle, state: ExplorerState) -> None:
     if clicked:
         st.session_state[key] = clicked
 
+    map_parts.empty_layers_note(facilities, view.shelters)
     map_column, panel_column = st.columns([3, 2])
     with panel_column:
         code = area_picker(layer, codes, key)

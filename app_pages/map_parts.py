@@ -14,7 +14,11 @@ from kitaku_maps import karte, offline, settings
 from kitaku_maps.bundle import Bundle
 from kitaku_maps.maps import ShelterFilter, WebGeometry, web_geometry
 from kitaku_maps.maps.choropleth import IndicatorLayer, format_value, indicator_layer
-from kitaku_maps.maps.facilities import FacilityPoints, facility_points
+from kitaku_maps.maps.facilities import (
+    SHELTER_CATEGORY,
+    FacilityPoints,
+    facility_points,
+)
 from kitaku_maps.maps.legend import RANK_TITLES
 from kitaku_maps.maps.state import ExplorerState, state_from_params, state_to_params
 
@@ -38,17 +42,21 @@ LAST_CLICK = "map_last_click"
 #: session_state key holding the explorer's last state across page visits.
 SAVED_STATE = "map_saved_state"
 
-
-@st.cache_resource(show_spinner="地図の準備をしています…")
-def cached_geometry(_bundle: Bundle, bundle_path: str) -> WebGeometry:
-    """Web geometry of the bundle at ``bundle_path``, prepared once per process."""
-    offline.ensure_vendor_assets(settings.STATIC_DIR)
-    return web_geometry(_bundle)
+#: Loaded bundles whose web geometry is kept (a reload after an import adds one).
+BUNDLES_KEPT = 2
 
 
-@st.cache_resource(max_entries=64)
+def cached_geometry(bundle: Bundle, bundle_path: str) -> WebGeometry:
+    """Web geometry of the loaded bundle, prepared once per loaded bundle.
+
+    Cached by the bundle object's identity as well as its folder, so a bundle
+    reloaded after an import (same folder, new contents) is prepared afresh.
+    """
+    return _geometry_entry(bundle, bundle_path, id(bundle))[1]
+
+
 def cached_layer(
-    _bundle: Bundle,
+    bundle: Bundle,
     bundle_path: str,
     indicator_id: str,
     fiscal_year: int,
@@ -56,15 +64,50 @@ def cached_layer(
     change_from: int | None,
 ) -> IndicatorLayer:
     """The indicator layer of one view (read-only, shared between sessions)."""
-    return indicator_layer(_bundle, indicator_id, fiscal_year, scheme, change_from)
+    key = (indicator_id, fiscal_year, scheme, change_from)
+    return _layer_entry(bundle, bundle_path, id(bundle), key)[1]
+
+
+def cached_facilities(
+    bundle: Bundle, bundle_path: str, layers: tuple, shelters: ShelterFilter
+) -> list[FacilityPoints]:
+    """Facility points of the chosen layers and shelter filters."""
+    return _facilities_entry(bundle, bundle_path, id(bundle), layers, shelters)[1]
+
+
+# Each cache entry holds the bundle it was computed from: while the entry
+# lives, no other bundle can get the same id(), so a reloaded bundle never
+# hits an entry of the bundle it replaced.
+
+
+@st.cache_resource(show_spinner="地図の準備をしています…", max_entries=BUNDLES_KEPT)
+def _geometry_entry(
+    _bundle: Bundle, bundle_path: str, bundle_id: int
+) -> tuple[Bundle, WebGeometry]:
+    """The bundle and its web geometry (Leaflet copied into the static folder)."""
+    offline.ensure_vendor_assets(settings.STATIC_DIR)
+    return _bundle, web_geometry(_bundle)
 
 
 @st.cache_resource(max_entries=64)
-def cached_facilities(
-    _bundle: Bundle, bundle_path: str, layers: tuple, shelters: ShelterFilter
-) -> list[FacilityPoints]:
-    """Facility points of the chosen layers and shelter filters."""
-    return facility_points(_bundle, layers, shelters)
+def _layer_entry(
+    _bundle: Bundle, bundle_path: str, bundle_id: int, key: tuple
+) -> tuple[Bundle, IndicatorLayer]:
+    """The bundle and the indicator layer of ``key`` (indicator, year, scheme,
+    year compared with)."""
+    return _bundle, indicator_layer(_bundle, *key)
+
+
+@st.cache_resource(max_entries=64)
+def _facilities_entry(
+    _bundle: Bundle,
+    bundle_path: str,
+    bundle_id: int,
+    layers: tuple,
+    shelters: ShelterFilter,
+) -> tuple[Bundle, list[FacilityPoints]]:
+    """The bundle and the facility points of the chosen layers and filters."""
+    return _bundle, facility_points(_bundle, layers, shelters)
 
 
 def initial_state(bundle: Bundle) -> ExplorerState:
@@ -81,6 +124,23 @@ def save_state(state: ExplorerState) -> None:
     st.session_state[SAVED_STATE] = params
     if {key: st.query_params[key] for key in st.query_params} != params:
         st.query_params.from_dict(params)
+
+
+def empty_layers_note(
+    facilities: list[FacilityPoints], shelters: ShelterFilter
+) -> None:
+    """Say which chosen facility layers have nothing to show, and why."""
+    filtered = bool(shelters.hazards or shelters.kinds)
+    for points in facilities:
+        if points.count:
+            continue
+        if points.category_id == SHELTER_CATEGORY and filtered:
+            st.caption(
+                f"選んだ条件に合う{points.name_ja}はありません。"
+                "「対応する災害」や「種別」の絞り込みを減らしてください。"
+            )
+        else:
+            st.caption(f"{points.name_ja}のデータはありません。")
 
 
 def clicked_code(returned: dict | None, known: set[str]) -> str | None:
@@ -111,14 +171,14 @@ def district_panel(bundle: Bundle, layer: IndicatorLayer, code: str) -> None:
     series = karte.indicator_series(bundle, str(info["indicator_id"]), code)
     st.subheader(str(row["name_ja"]))
 
-    st.metric(layer.title, str(row["label"]))
-    lines = average_lines(bundle, layer, series)
+    st.metric(layer.title, headline_value(layer, row))
+    lines = change_lines(layer, row) + average_lines(bundle, layer, series)
     if pd.notna(row.get("rank")):
         ranked = int(table["rank"].notna().sum())
         title = RANK_TITLES.get(str(info["better"]), "順位")
         lines.append(f"{title}: {int(row['rank'])}位／{ranked}")
     st.markdown("  \n".join(lines))
-    _source_caption(row)
+    _source_caption(bundle, layer, row)
 
     trend_chart(bundle, info, series)
     if layer.level == "district":
@@ -206,11 +266,30 @@ def _no_average_text(layer: IndicatorLayer, series: pd.DataFrame, column: str) -
     return f"{text}（{int(latest['fiscal_year'])}年度は{value}）"
 
 
-def _source_caption(row: pd.Series) -> None:
+def headline_value(layer: IndicatorLayer, row: pd.Series) -> str:
+    """The area's value; in the change view only the change (both years below)."""
+    if layer.change_from is None:
+        return str(row["label"])
+    return format_value(row["value"], layer.info, signed=True)
+
+
+def change_lines(layer: IndicatorLayer, row: pd.Series) -> list[str]:
+    """'2019年度: 21.0% → 2024年度: 21.4%' in the change view, else nothing."""
+    if layer.change_from is None:
+        return []
+    before = format_value(row["value_before"], layer.info)
+    after = format_value(row["value_after"], layer.info)
+    return [f"{layer.change_from}年度: {before} → {layer.fiscal_year}年度: {after}"]
+
+
+def _source_caption(bundle: Bundle, layer: IndicatorLayer, row: pd.Series) -> None:
     """Where the value comes from, as of when, and whether it is demo."""
     parts = []
+    source = _source_of(bundle, layer, str(row["area_code"]))
     if row.get("status") == "demo":
-        parts.append("デモ用の仮の数値")
+        parts.append("デモ用の仮の数値（実際の統計ではありません）")
+    elif source:
+        parts.append(f"出典: {source}")
     if isinstance(row.get("as_of"), str) and row.get("as_of"):
         parts.append(f"{row['as_of']}時点")
     if isinstance(row.get("missing_reason"), str) and row.get("missing_reason"):
@@ -218,3 +297,22 @@ def _source_caption(row: pd.Series) -> None:
         parts.append(f"値がない理由: {reason}")
     if parts:
         st.caption("・".join(parts))
+
+
+def _source_of(bundle: Bundle, layer: IndicatorLayer, code: str) -> str:
+    """The title of the source of the area's shown value, or ''."""
+    values = karte.area_values(
+        bundle, str(layer.info["indicator_id"]), layer.level, layer.fiscal_year
+    )
+    source_ids = values.loc[values["area_code"] == code, "source_id"].dropna()
+    if source_ids.empty:
+        return ""
+    source_id = str(source_ids.iloc[0])
+    titles = dict(
+        zip(
+            bundle.sources["source_id"].astype(str),
+            bundle.sources["title_ja"].astype(str),
+            strict=True,
+        )
+    )
+    return titles.get(source_id, source_id)

@@ -87,8 +87,8 @@ def year_slider(
     )
 
 
-def scheme_picker(key: str) -> str:
-    """Choose how values are split into colour classes."""
+def scheme_picker(key: str, disabled: bool = False) -> str:
+    """Choose how values are split into colour classes (greyed out if ``disabled``)."""
     _keep_valid(key, list(SCHEME_LABELS))
     return st.radio(
         "色分けの方法",
@@ -96,6 +96,7 @@ def scheme_picker(key: str) -> str:
         format_func=SCHEME_LABELS.get,
         key=key,
         horizontal=True,
+        disabled=disabled,
     )
 
 

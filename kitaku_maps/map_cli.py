@@ -20,6 +20,7 @@ from kitaku_maps.maps import (
     web_geometry,
 )
 from kitaku_maps.maps.basemaps import BASE_MAPS, DEFAULT_BASE_MAP
+from kitaku_maps.maps.facilities import SHELTER_KINDS
 from kitaku_maps.maps.state import (
     DEFAULT_LAYERS,
     MAP_LEVELS,
@@ -56,7 +57,17 @@ def add_parser(subparsers) -> None:
         help="comma-separated facility categories (e.g. shelter,school); '' for none",
     )
     parser.add_argument(
-        "--hazards", default="", help="shelters suitable for these hazards"
+        "--hazards",
+        default="",
+        help="comma-separated hazard ids: only shelters suitable for all of them",
+    )
+    parser.add_argument(
+        "--kinds",
+        default="",
+        help=f"comma-separated shelter kinds to show ({', '.join(SHELTER_KINDS)})",
+    )
+    parser.add_argument(
+        "--district", help="area code to outline as chosen (e.g. a district code)"
     )
     parser.add_argument("--base", choices=list(BASE_MAPS), default=DEFAULT_BASE_MAP)
     parser.add_argument("--out", type=Path, required=True, help="HTML file to write")
@@ -67,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
     """Build the map and write it; returns the exit code."""
     bundle = load_bundle(args.data)
     view = _view_of(bundle, args)
-    fmap = build_map(bundle, web_geometry(bundle), view, assets="inline")
+    selected = _area_of(bundle, view, args.district)
+    geometry = web_geometry(bundle)
+    fmap = build_map(bundle, geometry, view, assets="inline", selected=selected)
     html = standalone_html(fmap)
 
     _write_atomically(args.out, html)
@@ -99,6 +112,12 @@ def _view_of(bundle, args: argparse.Namespace) -> MapView:
             )
     layers = _ids(args.layers, set(bundle.categories["category_id"]), "--layers")
     hazards = _ids(args.hazards, set(bundle.hazards["hazard_id"]), "--hazards")
+    kinds = _ids(args.kinds, set(SHELTER_KINDS), "--kinds")
+    if args.change_from is not None and args.change_from == year:
+        raise InputFormatError(
+            f"--change-from {year}: same as --year; expected an earlier or later year",
+            f"比べる年度（{year}年度）が表示する年度と同じです。別の年度を選んでください。",
+        )
 
     return MapView(
         indicator_id=indicator_id,
@@ -106,9 +125,25 @@ def _view_of(bundle, args: argparse.Namespace) -> MapView:
         scheme=args.scheme,
         change_from=args.change_from,
         layers=layers,
-        shelters=ShelterFilter(hazards=hazards),
+        shelters=ShelterFilter(hazards=hazards, kinds=kinds),
         base_map=args.base,
     )
+
+
+def _area_of(bundle, view: MapView, code: str | None) -> str | None:
+    """``--district`` checked against the areas of the indicator's level."""
+    if code is None:
+        return None
+    level = str(karte.indicator_info(bundle, view.indicator_id)["level"])
+    known = sorted(karte.areas(bundle, level)["area_code"].astype(str))
+    if code not in known:
+        raise InputFormatError(
+            f"--district {code}: not an area of this {level}-level indicator; "
+            f"expected one of {known}",
+            f"区域コード「{code}」はこの指標の区域にありません。"
+            f"{known} から選んでください。",
+        )
+    return code
 
 
 def _ids(text: str, known: set[str], option: str) -> tuple[str, ...]:

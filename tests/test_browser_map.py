@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser_support import map_frame
+from kitaku_maps import karte
+from kitaku_maps.cli import main
+from kitaku_maps.maps import MapView, build_map, standalone_html, web_geometry
+from kitaku_maps.maps.state import default_indicator, indicators_of, years_of
+from tests.browser_support import OfflinePage, map_frame
+from tests.map_fixture import EVIL_NAME, make_bundle
 
 pytestmark = pytest.mark.browser
 
@@ -176,3 +184,140 @@ def test_phone_tooltip_stays_inside_the_map(streamlit_url, offline_page):
         boxes = frame.evaluate(TOOLTIP_BOXES)
         map_box, tip = boxes["map"], boxes["tip"]
         assert map_box[0] <= tip[0] and tip[2] <= map_box[2], (index, boxes)
+
+
+def other_district_indicator(bundle) -> tuple[str, int]:
+    """A district-level indicator other than the default, and its earliest year."""
+    rows = indicators_of(bundle, None, ("district",))
+    default = default_indicator(bundle)
+    for indicator_id in rows["indicator_id"]:
+        years = years_of(bundle, indicator_id)
+        if indicator_id != default and len(years) > 1:
+            return str(indicator_id), years[0]
+    raise AssertionError("the default bundle has a single district indicator")
+
+
+def test_the_old_map_address_opens_the_same_view_at_the_root(
+    streamlit_url, offline_page, bundle
+):
+    indicator_id, year = other_district_indicator(bundle)
+    code = str(bundle.districts["district_code"].iloc[4])
+    query = f"indicator={indicator_id}&year={year}&scheme=quantiles&base=none"
+    view = offline_page(f"{streamlit_url}/map?{query}&layers=school&district={code}")
+    frame = map_frame(view.page)
+
+    view.page.wait_for_url(re.compile(rf"/\?.*indicator={indicator_id}"))
+    assert urlparse(view.page.url).path == "/"
+    assert f"district={code}" in view.page.url
+    name = karte.indicator_info(bundle, indicator_id)["name_ja"]
+    legend = frame.locator(".kitaku-legend")
+    legend.wait_for()
+    assert f"{name}（{year}年度）" in legend.inner_text()
+    assert frame.locator(".leaflet-tile").count() == 0
+    view.page.get_by_test_id("stMetricValue").first.wait_for()
+    assert "Page not found" not in view.page.inner_text("body")
+
+
+def refuse_dialog(dialog, errors: list[str]) -> None:
+    """Record a dialog the page opened (an escaped script never opens one)."""
+    errors.append(f"dialog: {dialog.message}")
+    dialog.dismiss()
+
+
+def open_offline_file(chromium, path: Path) -> OfflinePage:
+    """Open a local HTML file with every request but file and data URLs refused."""
+    context = chromium.new_context(viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    view = OfflinePage(page)
+
+    def route(request_route) -> None:
+        """Let the file and its data URIs through; abort and record the rest."""
+        url = request_route.request.url
+        if url.startswith(("file:", "data:")):
+            request_route.continue_()
+        else:
+            view.blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: view.errors.append(str(error)))
+    page.on("dialog", lambda dialog: refuse_dialog(dialog, view.errors))
+    page.goto(path.as_uri())
+    page.locator(".kitaku-legend").wait_for()
+    return view
+
+
+def test_cli_file_draws_districts_legend_names_and_symbols_offline(
+    chromium, bundle, tmp_path
+):
+    out = tmp_path / "map.html"
+    code = str(bundle.districts["district_code"].iloc[0])
+    args = ["map", "--layers", "shelter,school", "--district", code, "--out", str(out)]
+    assert main(args) == 0
+    view = open_offline_file(chromium, out)
+    page = view.page
+
+    assert page.locator("path.leaflet-interactive").count() == len(bundle.districts)
+    assert page.locator(".kitaku-label").count() == len(bundle.districts)
+    assert page.locator("path.kitaku-selected").count() == 1
+    assert "単位" in page.locator(".kitaku-legend").inner_text()
+    assert page.locator(".kitaku-symbol, .marker-cluster").count() > 0
+    assert "地理院タイル" in page.locator(".leaflet-control-attribution").inner_text()
+    assert_nothing_needed_came_from_outside(view.blocked)
+    assert not view.errors, view.errors
+    page.context.close()
+
+
+def test_file_hatches_missing_districts_and_shows_a_script_name_as_text(
+    chromium, tmp_path
+):
+    bundle = make_bundle()
+    bundle = replace(bundle, facilities=bundle.facilities.iloc[:5])
+    view = MapView("aging_rate", 2024, layers=("shelter",))
+    out = tmp_path / "map.html"
+    fmap = build_map(bundle, web_geometry(bundle), view, assets="inline")
+    html = standalone_html(fmap)
+    out.write_text(html, encoding="utf-8")
+    view = open_offline_file(chromium, out)
+    page = view.page
+
+    missing = page.locator("path.kitaku-missing")
+    assert missing.count() == 1
+    fill = missing.evaluate("(path) => getComputedStyle(path).fill")
+    assert "kitaku-hatch" in fill
+    assert "データなし (1)" in page.locator(".kitaku-legend").inner_text()
+
+    symbols = page.locator(".kitaku-symbol")
+    texts = []
+    for index in range(symbols.count()):
+        symbols.nth(index).click(force=True)
+        texts.append(page.locator(".leaflet-popup-content").last.inner_text())
+    assert any(EVIL_NAME in text for text in texts), texts
+    assert page.locator(".leaflet-popup-content script").count() == 0
+    assert not view.errors, view.errors
+    page.context.close()
+
+
+#: Whether no part of an element cuts its text short (with an ellipsis).
+WHOLE_TEXT_SHOWN = """(element) => [element, ...element.querySelectorAll("*")]
+  .every((e) => e.scrollWidth <= e.clientWidth + 1)"""
+
+
+def test_phone_with_panel_change_view_and_options_open_has_no_horizontal_scroll(
+    streamlit_url, offline_page, bundle
+):
+    indicator_id, year = other_district_indicator(bundle)
+    code = str(bundle.districts["district_code"].iloc[4])
+    url = f"{streamlit_url}/?indicator={indicator_id}&from={year}&district={code}"
+    view = offline_page(url, width=390, height=844)
+    map_frame(view.page)
+    view.page.get_by_test_id("stMetricValue").first.wait_for()
+    view.page.get_by_test_id("stExpander").first.locator("summary").click()
+    view.page.get_by_text("色分けの方法").wait_for()
+
+    widths = view.page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+    metric = view.page.get_by_test_id("stMetricValue").first
+    assert metric.evaluate(WHOLE_TEXT_SHOWN), metric.inner_text()

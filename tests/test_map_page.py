@@ -264,3 +264,98 @@ def test_empty_facility_and_shelter_pickers_say_so_in_japanese(page):
     app = page(layers="shelter")
     hazards = app.multiselect(key="map_shelter_hazards").proto.placeholder
     assert hazards == "絞り込まない（すべて表示）"
+
+
+def test_base_map_and_layers_are_written_into_the_url(page):
+    app = page()
+    app.selectbox(key="map_base").set_value("gsi_photo").run()
+    app.multiselect(key="map_layers").set_value(["shelter", "park"]).run()
+
+    assert "cyberjapandata.gsi.go.jp/xyz/seamlessphoto" in map_script(app)
+    assert params(app)["base"] == "gsi_photo"
+    assert params(app)["layers"] == "shelter,park"
+
+
+def test_change_view_year_to_compare_with_changes_the_map_and_the_url(page):
+    app = page()
+    app.toggle(key="map_change").set_value(True).run()
+    app.select_slider(key="map_from").set_value(2023).run()
+
+    assert "高齢化率の変化（2023→2024年度）" in map_script(app)
+    assert params(app)["from"] == "2023"
+    assert app.radio(key="map_scheme").disabled
+    assert any("0を中心に" in c.value for c in app.caption)
+
+
+def test_change_view_panel_shows_the_change_and_both_years(page):
+    app = page(district="D05", **{"from": "2022"})
+
+    assert app.metric[0].value == "+1.0ポイント"
+    panel = " ".join(m.value for m in app.markdown)
+    assert "2022年度: 24.8% → 2024年度: 25.8%" in panel
+
+
+def test_panel_says_where_the_value_comes_from(monkeypatch):
+    bundle = make_bundle()
+    bundle = replace(bundle, values=bundle.values.assign(status="official"))
+    monkeypatch.setattr(common, "load_bundle", lambda path: bundle)
+    st.cache_resource.clear()
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["district"] = "D05"
+    app.run()
+    st.cache_resource.clear()
+
+    captions = " ".join(c.value for c in app.caption)
+    assert "出典: テストの出典・2025-03-31時点" in captions
+
+
+def test_panel_says_a_demo_value_is_not_a_real_statistic(page):
+    app = page(district="D05")
+
+    captions = " ".join(c.value for c in app.caption)
+    assert "デモ用の仮の数値（実際の統計ではありません）・2025-03-31時点" in captions
+
+
+def test_ward_level_map_highlights_the_home_ward_and_shows_the_city_average(page):
+    app = page(indicator="feel_safe")
+    script = map_script(app)
+
+    assert areas(app) == 5
+    assert '"code":"43105","name":"テスト区"' in script
+    assert '"hl":1' in script and script.count('"hl":1') == 1
+    assert "テスト市平均: 62.0%" in script
+    assert "太線: テスト区" in script
+
+
+def test_shelters_filtered_down_to_none_are_said_to_be_none(monkeypatch):
+    bundle = make_bundle()
+    bundle = replace(bundle, facilities=bundle.facilities.assign(hazard_flood=0))
+    monkeypatch.setattr(common, "load_bundle", lambda path: bundle)
+    st.cache_resource.clear()
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["hazards"] = "flood"
+    app.run()
+    st.cache_resource.clear()
+
+    assert popups(app) == 0
+    assert any("選んだ条件に合う避難所はありません" in c.value for c in app.caption)
+
+
+def test_a_reloaded_bundle_is_mapped_afresh(monkeypatch):
+    first = make_bundle()
+    values = first.values.copy()
+    values.loc[values["indicator_id"] == "aging_rate", "value"] = 50.0
+    second = replace(first, values=values)
+    current = {"bundle": first}
+    monkeypatch.setattr(common, "load_bundle", lambda path: current["bundle"])
+    st.cache_resource.clear()
+
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert "50.0%" not in map_script(app)
+
+    current["bundle"] = second
+    common.cached_bundle.clear()
+    app.run()
+    st.cache_resource.clear()
+
+    assert '"label":"50.0%"' in map_script(app)

@@ -136,7 +136,31 @@ def test_popups_say_kind_hazards_source_and_demo(fixture_bundle, geometry):
     assert "対応する災害: 洪水、地震" in html
     assert "出典: テスト出典・2025-04-01時点" in html
     assert "デモ用のサンプル" in html
-    assert 'src=\\"photos/park.jpg\\"' in html or 'src="photos/park.jpg"' in html
+
+
+def test_a_photo_in_the_bundle_folder_is_embedded_and_a_missing_one_left_out(
+    tmp_path: Path,
+):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    marker = offline.DEFAULT_ICON["iconUrl"].source
+    (photos / "park.png").write_bytes(marker.read_bytes())
+    bundle = make_bundle(tmp_path)
+    geometry = web_geometry(bundle)
+
+    html = render(bundle, geometry, layers=("park",))
+    assert "<img" not in html and "img src" not in html.replace("\\", "")
+
+    park = bundle.facilities["category_id"] == "park"
+    facilities = bundle.facilities.copy()
+    facilities.loc[park, "photo_url"] = "photos/park.png"
+    html = render(replace(bundle, facilities=facilities), geometry, layers=("park",))
+    assert "data:image/png;base64," in html
+
+    facilities.loc[park, "photo_url"] = "../outside.png"
+    (tmp_path.parent / "outside.png").write_bytes(marker.read_bytes())
+    html = render(replace(bundle, facilities=facilities), geometry, layers=("park",))
+    assert "data:image/png" not in html
 
 
 def test_shelter_filters_keep_only_matching_shelters(fixture_bundle, geometry):
@@ -385,3 +409,45 @@ def test_cli_map_of_demo_values_says_so_in_the_file(bundle, tmp_path: Path):
 
     assert "デモの数値" in areas_credit(html)
     assert map_max_zoom(html) == 18
+
+
+def test_legend_says_when_an_average_has_no_value(fixture_bundle, geometry):
+    values = fixture_bundle.values
+    no_city = values[~((values["level"] == "city") & (values["fiscal_year"] == 2024))]
+    bundle = replace(fixture_bundle, values=no_city)
+    html = render(bundle, geometry, indicator_id="feel_safe")
+    legend = json.loads(re.search(r"div.innerHTML = (\".*?\");", html).group(1))
+
+    assert "テスト市平均: 2024年度の値なし" in legend
+    assert "テスト区: 64.0%" in legend
+
+
+def test_cli_filters_shelter_kinds_and_outlines_a_district(bundle, tmp_path: Path):
+    out = tmp_path / "map.html"
+    args = ["map", "--kinds", "welfare", "--district", "D05", "--out", str(out)]
+    assert main(args) == 0
+    html = out.read_text(encoding="utf-8")
+
+    shelters = bundle.facilities[bundle.facilities["category_id"] == "shelter"]
+    welfare = int((shelters["is_welfare_shelter"] == 1).sum())
+    assert 0 < welfare < len(shelters)
+    assert html.count('class=\\"kitaku-popup\\"') == welfare
+    assert '"properties":{"selected":"D05"}' in html
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--year", "2024", "--change-from", "2024"], "same as --year"),
+        (["--district", "D99"], "expected one of ['D01'"),
+        (["--kinds", "hotel"], "unknown ['hotel']"),
+    ],
+)
+def test_cli_rejects_a_bad_view_and_writes_nothing(
+    bundle, tmp_path: Path, capsys, args, expected
+):
+    out = tmp_path / "x.html"
+    assert main(["map", *args, "--out", str(out)]) == 2
+
+    assert expected in capsys.readouterr().err
+    assert not out.exists()

@@ -7,11 +7,15 @@ names from ``hazards.csv``. Every value from data is escaped with
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import logging
+import mimetypes
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -47,6 +51,13 @@ SHELTER_CATEGORY = "shelter"
 
 #: Points per layer above which markers are clustered.
 CLUSTER_FROM = 30
+
+#: Largest photo file (bytes) of the bundle folder put into a popup; a larger
+#: one would make every page that shows the layer slow to load.
+MAX_PHOTO_BYTES = 512 * 1024
+
+#: ``photo_url`` values used as they are: web addresses and inline images.
+PHOTO_AS_IS = re.compile(r"^(https?://|data:image/)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,7 @@ def facility_points(
         if category.category_id == SHELTER_CATEGORY:
             rows = filter_shelters(rows, shelters, bundle.hazards)
         popups = [
-            popup_html(row, category.name_ja, credits, hazard_names)
+            popup_html(row, category.name_ja, credits, hazard_names, bundle.path)
             for row in rows.itertuples(index=False)
         ]
         layers.append(
@@ -150,8 +161,18 @@ def _flag(rows: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_numeric(rows[column], errors="coerce").fillna(0).astype(int) == 1
 
 
-def popup_html(row, category_name: str, credits: dict, hazard_names: dict) -> str:
-    """The popup of one facility: name, kind, address, attributes, photo, source."""
+def popup_html(
+    row,
+    category_name: str,
+    credits: dict,
+    hazard_names: dict,
+    photo_folder: Path | None = None,
+) -> str:
+    """The popup of one facility: name, kind, address, attributes, photo, source.
+
+    ``photo_folder`` is the bundle folder that relative ``photo_url`` paths
+    are read from (see ``photo_src``).
+    """
     esc = _escaped
     lines = [
         f"<b>{esc(row.name_ja)}</b>",
@@ -162,7 +183,7 @@ def popup_html(row, category_name: str, credits: dict, hazard_names: dict) -> st
     if _text(row, "description_ja"):
         lines.append(esc(_text(row, "description_ja")))
 
-    photo = _text(row, "photo_url")
+    photo = photo_src(_text(row, "photo_url"), photo_folder)
     image = (
         f'<img src="{esc(photo)}" alt="{esc(row.name_ja)}" loading="lazy">'
         if photo
@@ -170,6 +191,35 @@ def popup_html(row, category_name: str, credits: dict, hazard_names: dict) -> st
     )
     source = f'<div class="s">{esc(_source_line(row, credits))}</div>'
     return f'<div class="kitaku-popup">{"<br>".join(lines)}{image}{source}</div>'
+
+
+def photo_src(photo: str, folder: Path | None) -> str:
+    """The ``src`` of a facility photo ('' when there is none to show).
+
+    A web address (``https://...``) is kept: it shows when online. A path
+    relative to the bundle ``folder`` (e.g. ``photos/park.jpg``) becomes a
+    data URI, so the photo shows in the app and in a saved file without
+    internet; a missing, outside, non-image or too large file is left out
+    (logged), never drawn as a broken image.
+    """
+    if not photo or PHOTO_AS_IS.match(photo):
+        return photo
+    if folder is None:
+        return ""
+    root = Path(folder).resolve()
+    path = (root / photo).resolve()
+    mime = mimetypes.guess_type(path.name)[0] or ""
+    if root not in path.parents or not path.is_file() or not mime.startswith("image/"):
+        logger.warning("photo %r is not an image file in %s; left out", photo, root)
+        return ""
+    if path.stat().st_size > MAX_PHOTO_BYTES:
+        logger.warning(
+            "photo %s is over %d KiB; left out (make it smaller)",
+            path,
+            MAX_PHOTO_BYTES // 1024,
+        )
+        return ""
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
 def _attribute_lines(row, hazard_names: dict) -> list[str]:

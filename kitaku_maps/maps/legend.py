@@ -59,7 +59,8 @@ def legend_html(layer: IndicatorLayer, bundle: Bundle) -> str:
         f'<div><i class="m"></i>データなし <span class="n">'
         f"({classification.missing})</span></div>"
     )
-    rows += [f"<div>{html.escape(line)}</div>" for line in average_lines(layer, bundle)]
+    lines = average_lines(layer, bundle, say_missing=True)
+    rows += [f"<div>{html.escape(line)}</div>" for line in lines]
     if layer.level == "ward":
         ward = html.escape(str(bundle.meta["ward_name_ja"]))
         rows.append(f"<div>太線: {ward}</div>")
@@ -103,8 +104,14 @@ def tooltip_parts(layer: IndicatorLayer, bundle: Bundle) -> dict[str, str]:
     }
 
 
-def average_lines(layer: IndicatorLayer, bundle: Bundle) -> list[str]:
-    """'北区平均: 30.1%' and '熊本市平均: 27.0%' lines, when defined."""
+def average_lines(
+    layer: IndicatorLayer, bundle: Bundle, say_missing: bool = False
+) -> list[str]:
+    """'北区平均: 30.1%' and '熊本市平均: 27.0%' lines.
+
+    An average that is not defined is left out, or with ``say_missing``
+    written as '熊本市平均: 2024年度の値なし'.
+    """
     signed = layer.change_from is not None
     names = {
         "ward_average": f"{bundle.meta['ward_name_ja']}平均",
@@ -117,7 +124,16 @@ def average_lines(layer: IndicatorLayer, bundle: Bundle) -> list[str]:
         value = layer.averages.get(column, math.nan)
         if not math.isnan(value):
             lines.append(f"{name}: {format_value(value, layer.info, signed=signed)}")
+        elif say_missing:
+            lines.append(f"{name}: {_no_value_text(layer)}")
     return lines
+
+
+def _no_value_text(layer: IndicatorLayer) -> str:
+    """'2024年度の値なし' (or '値なし' in the change view)."""
+    if layer.change_from is not None:
+        return "値なし"
+    return f"{layer.fiscal_year}年度の値なし"
 
 
 def _year_title(layer: IndicatorLayer) -> str:
