@@ -47,6 +47,18 @@ def lower_bound(group: str) -> int:
     return int(group.replace("+", "-").split("-")[0])
 
 
+#: Map symbols a category may use (drawn by ``kitaku_maps.maps.symbols``).
+SYMBOLS: tuple[str, ...] = (
+    "circle",
+    "square",
+    "triangle",
+    "diamond",
+    "star",
+    "house",
+    "cross",
+)
+
+
 #: Hazard ids; each has a ``hazard_<id>`` column in ``facilities.geojson``.
 HAZARD_IDS: tuple[str, ...] = (
     "flood",

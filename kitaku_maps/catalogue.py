@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from kitaku_maps.bundle import SYMBOLS
+
 logger = logging.getLogger(__name__)
 
 #: The authored catalogue files, shipped with the package.
@@ -53,7 +55,7 @@ ALLOWED = {
     "kind": ("count", "rate", "share", "survey"),
     "better": ("higher", "lower", "neutral"),
     "default_scheme": ("natural_breaks", "quantiles", "equal_interval"),
-    "symbol": ("circle", "square", "triangle", "diamond", "star", "cross"),
+    "symbol": SYMBOLS,
 }
 
 #: Numeric columns of ``indicators.csv`` (the ``demo_*`` ones are authored only).

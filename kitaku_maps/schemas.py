@@ -22,7 +22,7 @@ import shapely
 from pandera.errors import SchemaErrors
 from pyproj import CRS
 
-from kitaku_maps.bundle import AGE_GROUPS, HAZARD_IDS
+from kitaku_maps.bundle import AGE_GROUPS, HAZARD_IDS, SYMBOLS
 from kitaku_maps.errors import Problem, quoted_ja
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,6 @@ KINDS = ("count", "rate", "share", "survey")
 BETTER = ("higher", "lower", "neutral")
 SCHEMES = ("natural_breaks", "quantiles", "equal_interval")
 MISSING_REASONS = ("suppressed", "not_collected")
-SYMBOLS = ("circle", "square", "triangle", "diamond", "star", "cross")
 SCHOOL_KINDS = ("elementary", "junior_high", "high")
 SHELTER_FLAGS = ("is_designated_shelter", "is_emergency_site", "is_welfare_shelter")
 #: The hazard columns docs/DATASET.md requires of ``facilities.geojson``.

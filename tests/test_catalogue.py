@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kitaku_maps import catalogue
+from kitaku_maps.bundle import SYMBOLS
+from kitaku_maps.maps.symbols import SHAPES
 
 
 def test_seven_goals_with_japanese_titles_and_aims():
@@ -73,3 +75,9 @@ def test_write_catalogue_writes_contract_columns_deterministically(tmp_path):
         assert tuple(frame.columns) == columns
     written = pd.read_csv(tmp_path / "a" / "indicators.csv")
     assert len(written) == len(catalogue.indicators())
+
+
+def test_every_category_has_a_shape_of_its_own():
+    categories = catalogue.categories()
+    assert set(SYMBOLS) == set(SHAPES)
+    assert categories["symbol"].is_unique, "tell categories apart without colour"
