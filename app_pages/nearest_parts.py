@@ -166,7 +166,8 @@ def show_answer(rank: int, facility: NearestFacility) -> None:
         if facility.kinds_ja:
             st.markdown("種類: " + "・".join(facility.kinds_ja))
         if facility.hazards:
-            st.markdown("対応する災害: " + "・".join(facility.hazards))
+            hazards = "・".join(markdown_text(h) for h in facility.hazards)
+            st.markdown(f"対応する災害: {hazards}")
         if facility.address:
             st.caption(f"住所: {markdown_text(facility.address)}")
         if facility.open_status_ja:

@@ -165,10 +165,11 @@ def build_frames(files: SourceFiles, seed: int) -> Frames:
         read_open_status(files.open_status, shelters) if files.open_status else None
     )
 
-    statistics = _statistics(districts, wards, towns, facilities, seed)
+    meta = bundle_meta(outline)
+    statistics = _statistics(districts, wards, towns, facilities, seed, meta)
     facilities = pd.concat([facilities, statistics["sample_facilities"]])
     return Frames(
-        meta=bundle_meta(outline),
+        meta=meta,
         outline=outline,
         wards=wards,
         districts=districts,
@@ -186,11 +187,13 @@ def _statistics(
     towns: gpd.GeoDataFrame,
     facilities: gpd.GeoDataFrame,
     seed: int,
+    meta: dict,
 ) -> dict[str, pd.DataFrame]:
     """The demonstration and computed statistics (see :mod:`kitaku_maps.demo`).
 
     Shelter coverage (:func:`kitaku_maps.nearest.compute_coverage`) is computed
-    from the real shelters and town points, and the real published figures of
+    from the real shelters and town points (per district and for the ward
+    ``meta`` names), and the real published figures of
     ``catalogue_data/published_values.csv`` are added to the values.
     """
     town_table = pd.DataFrame(towns.drop(columns="geometry"))
@@ -199,7 +202,9 @@ def _statistics(
         districts, wards, town_table, facilities, catalogue.indicators(), seed
     )
 
-    coverage = coverage_rows(town_table, facilities, districts["district_code"])
+    coverage = coverage_rows(
+        town_table, facilities, districts["district_code"], str(meta["ward_code"])
+    )
     published = catalogue.published_values()
     values = pd.concat([statistics["values"], coverage, published], ignore_index=True)
     statistics["values"] = sort_values(values)

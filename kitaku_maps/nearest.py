@@ -380,14 +380,18 @@ def compute_coverage(
     hazards: pd.DataFrame,
     district_codes: Sequence[str],
     rules: pd.DataFrame | None = None,
+    ward_code: str = "",
 ) -> pd.DataFrame:
     """Return ``values.csv`` rows: per district, the share (%) of towns far away.
 
     For each rule (an indicator id, a hazard id or ``any``, a distance in
     metres and a weight ``towns`` or ``population``), a district's value is
     the share of its towns (or of their residents) whose representative
-    point is farther than the distance, in a straight line in
-    ``settings.METRIC_CRS``, from every shelter suitable for the hazard.
+    point (``lat``/``lon`` degrees, EPSG:4326) is farther than the distance,
+    in a straight line in ``settings.METRIC_CRS``, from every shelter
+    suitable for the hazard. With a ``ward_code``, one more row per rule
+    gives the same share over all the districts' towns together (level
+    ``ward``): the ward's own figure, not a mean of district shares.
     Rows are ``status`` ``computed``, dated by the shelters' ``as_of``.
     """
     rules = coverage_rules() if rules is None else rules
@@ -395,6 +399,7 @@ def compute_coverage(
     shelters = facilities[facilities["category_id"] == SHELTER_CATEGORY]
     dates = shelters["as_of"].map(_date_text)
     as_of = max(d for d in [*dates, ""])
+    in_ward = towns["district_code"].isin(list(district_codes)).to_numpy()
 
     rows = []
     for rule in rules.itertuples(index=False):
@@ -402,10 +407,15 @@ def compute_coverage(
         distances = finder.index.nearest_distances(
             towns["lon"].to_numpy(), towns["lat"].to_numpy(), mask=mask
         )
-        shares = _district_shares(towns, distances > rule.distance_m, rule.weight)
+        far = distances > rule.distance_m
+        shares = _district_shares(towns, far, rule.weight)
         rows += [
             _value_row(rule, code, shares.get(code), as_of) for code in district_codes
         ]
+        if ward_code:
+            whole = towns[in_ward].assign(district_code=ward_code)
+            share = _district_shares(whole, far[in_ward], rule.weight).get(ward_code)
+            rows.append(_value_row(rule, ward_code, share, as_of, level="ward"))
 
     logger.info("computed %d coverage values for %d rules", len(rows), len(rules))
     return pd.DataFrame(rows)
@@ -431,12 +441,14 @@ def _district_shares(towns: pd.DataFrame, far: np.ndarray, weight: str) -> pd.Se
     return frame.groupby("district")["far"].mean() * 100
 
 
-def _value_row(rule, code: str, share: float | None, as_of: str) -> dict:
+def _value_row(
+    rule, code: str, share: float | None, as_of: str, level: str = "district"
+) -> dict:
     """Return one ``values.csv`` row (empty value with a reason when unknown)."""
     known = share is not None and not pd.isna(share)
     return {
         "indicator_id": rule.indicator_id,
-        "level": "district",
+        "level": level,
         "area_code": code,
         "fiscal_year": fiscal_year_of(as_of),
         "value": round(float(share), 1) if known else None,

@@ -252,12 +252,21 @@ def _places_of_features(features: object) -> list[Place]:
         raise PlaceLookupError(
             "GSI address search: expected a JSON list, found "
             f"{type(features).__name__}",
-            "国土地理院の住所検索から想定外の応答がありました。",
+            "国土地理院の住所検索から想定外の応答がありました。"
+            "町名を入力するか、地図をタップしてください。",
         )
 
     places = []
-    for feature in features[:MAX_CANDIDATES]:
-        lon, lat = feature["geometry"]["coordinates"][:2]
-        title = feature.get("properties", {}).get("title", "")
-        places.append(Place(title, float(lat), float(lon), source="gsi"))
+    for number, feature in enumerate(features[:MAX_CANDIDATES], start=1):
+        try:
+            lon, lat = feature["geometry"]["coordinates"][:2]
+            title = str(feature.get("properties", {}).get("title", ""))
+            places.append(Place(title, float(lat), float(lon), source="gsi"))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise PlaceLookupError(
+                f"GSI address search: answer {number} lacks a point "
+                f"geometry.coordinates [lon, lat] ({error!r}); found {feature!r:.200}",
+                "国土地理院の住所検索から想定外の応答がありました。"
+                "町名を入力するか、地図をタップしてください。",
+            ) from error
     return places

@@ -11,12 +11,13 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from kitaku_maps import settings
+from kitaku_maps import karte, settings
 from kitaku_maps.errors import InputFormatError
 from kitaku_maps.maps.geometry import web_geometry
 from kitaku_maps.nearest import (
     FacilityFinder,
     compute_coverage,
+    coverage_rules,
     direction_ja,
     gsi_maps_url,
     opening_status,
@@ -226,6 +227,24 @@ def test_coverage_on_a_hand_made_case() -> None:
     assert table["far_flood_people", "D02"] == pytest.approx(100.0)
     assert pd.isna(table["far_flood", "D03"])
     assert set(values["status"]) == {"computed"}
+    assert set(values["level"]) == {"district"}
+
+
+def test_coverage_of_the_whole_ward_counts_all_its_towns() -> None:
+    towns, facilities, hazards, rules = _hand_made_case()
+
+    values = compute_coverage(
+        towns, facilities, hazards, ["D01", "D02", "D03"], rules, ward_code="W1"
+    )
+    ward = values[values["level"] == "ward"].set_index("indicator_id")
+
+    assert set(ward["area_code"]) == {"W1"}
+    # Flood: T2, T3 and T4 of the 4 towns are farther than 500 m from S1.
+    assert ward.at["far_flood", "value"] == pytest.approx(75.0)
+    # Landslide: T2 and T3 far; T1 and T4 each have a shelter on the spot.
+    assert ward.at["far_landslide", "value"] == pytest.approx(50.0)
+    # Population share needs every town's population: T3 lacks one.
+    assert pd.isna(ward.at["far_flood_people", "value"])
     assert set(values["fiscal_year"]) == {2026}
     missing = values[values["value"].isna()]
     assert set(missing["missing_reason"]) == {"not_collected"}
@@ -238,10 +257,46 @@ def test_coverage_on_the_real_bundle_has_a_value_per_district(bundle) -> None:
         bundle.hazards,
         bundle.districts["district_code"],
     )
-    assert len(values) == 6 * len(bundle.districts)
+    assert len(values) == len(coverage_rules()) * len(bundle.districts)
     assert values["value"].between(0, 100).all()
     catalogued = set(bundle.indicators["indicator_id"])
     assert set(values["indicator_id"]) <= catalogued
+
+
+def test_coverage_has_500_m_and_1_km_for_every_hazard_type(bundle) -> None:
+    rules = coverage_rules()
+    indicators = bundle.indicators.set_index("indicator_id")
+
+    for hazard in bundle.hazards.itertuples(index=False):
+        mine = rules[rules["hazard_id"] == hazard.hazard_id]
+        assert sorted(mine["distance_m"]) == [500.0, 1000.0], hazard.hazard_id
+        for indicator_id in mine["indicator_id"]:
+            assert hazard.name_ja in indicators.at[indicator_id, "name_ja"]
+            assert indicators.at[indicator_id, "goal_id"] == "disaster"
+
+
+def test_coverage_values_of_every_hazard_are_in_the_bundle(bundle) -> None:
+    values = bundle.values[bundle.values["status"] == "computed"]
+    districts = values[values["level"] == "district"]
+    per_rule = districts.groupby("indicator_id")["area_code"].nunique()
+
+    for indicator_id in coverage_rules()["indicator_id"]:
+        assert per_rule.get(indicator_id) == len(bundle.districts), indicator_id
+
+
+def test_ward_average_of_coverage_is_the_share_of_all_the_ward_s_towns(bundle) -> None:
+    indicator_id = coverage_rules()["indicator_id"].iloc[-1]
+    year = karte.latest_year(bundle, indicator_id)
+    table = karte.indicator_table(bundle, indicator_id, year)
+    towns = bundle.towns.groupby("district_code").size()
+
+    far_towns = (table.set_index("area_code")["value"] / 100 * towns).sum()
+
+    # A mean of district shares weighted by residents would differ: the
+    # ward's figure counts its towns, as each district's does.
+    assert table["ward_average"].iloc[0] == pytest.approx(
+        far_towns / towns.sum() * 100, abs=0.05
+    )
 
 
 def test_map_draws_place_answers_and_lines_without_cdn_or_jquery(

@@ -125,3 +125,42 @@ def test_gsi_answer_becomes_places(monkeypatch) -> None:
     assert [(p.name_ja, p.lat, p.lon, p.source) for p in found] == [
         ("熊本県熊本市北区楡木三丁目", 32.87, 130.72, "gsi")
     ]
+
+
+def test_gsi_search_waits_only_a_few_seconds(monkeypatch) -> None:
+    waited = []
+
+    def hang(*args, timeout=None, **kwargs):
+        waited.append(timeout)
+        raise requests.ReadTimeout("read timed out")
+
+    monkeypatch.setattr(places.requests, "get", hang)
+
+    with pytest.raises(PlaceLookupError) as raised:
+        places.search_gsi_address("熊本市北区楡木3-5-1")
+    assert waited and 0 < waited[0] <= 5
+    assert "インターネットにつながっていない" in raised.value.message_ja
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        [{"properties": {"title": "楡木"}}],
+        [{"geometry": {"coordinates": ["東", "北"]}}],
+        ["楡木"],
+    ],
+)
+def test_gsi_answer_without_a_point_is_refused_in_japanese(monkeypatch, answer) -> None:
+    class Answer:
+        def raise_for_status(self) -> None:
+            return None
+
+        def json(self) -> list:
+            return answer
+
+    monkeypatch.setattr(places.requests, "get", lambda *a, **k: Answer())
+
+    with pytest.raises(PlaceLookupError) as raised:
+        places.search_gsi_address("楡木三丁目")
+    assert "想定外の応答" in raised.value.message_ja
+    assert "answer 1" in str(raised.value)

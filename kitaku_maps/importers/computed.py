@@ -10,6 +10,7 @@ so that no count describes boundaries or shelters that were replaced.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -35,13 +36,23 @@ LAYERS = ("districts", "facilities", "towns")
 
 
 def coverage_rows(
-    towns: pd.DataFrame, facilities: gpd.GeoDataFrame, district_codes
+    towns: pd.DataFrame,
+    facilities: gpd.GeoDataFrame,
+    district_codes,
+    ward_code: str = "",
 ) -> pd.DataFrame:
     """Shelter-coverage rows of ``values.csv``, values as text with one decimal.
 
-    ``towns`` needs ``lat``/``lon`` (degrees, EPSG:4326) and ``district_code``.
+    ``towns`` needs ``lat``/``lon`` (degrees, EPSG:4326) and ``district_code``;
+    with a ``ward_code`` the ward's own share is added (level ``ward``).
     """
-    coverage = compute_coverage(towns, facilities, catalogue.hazards(), district_codes)
+    coverage = compute_coverage(
+        towns,
+        facilities,
+        catalogue.hazards(),
+        district_codes,
+        ward_code=ward_code,
+    )
     coverage["value"] = coverage["value"].map(
         lambda v: "" if pd.isna(v) else f"{v:.1f}"
     )
@@ -49,14 +60,17 @@ def coverage_rows(
 
 
 def computed_rows(
-    districts: gpd.GeoDataFrame, towns: pd.DataFrame, facilities: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame,
+    towns: pd.DataFrame,
+    facilities: gpd.GeoDataFrame,
+    ward_code: str = "",
 ) -> pd.DataFrame:
     """Every computed row: facility counts per district and shelter coverage."""
     indicators = with_demo_parameters(catalogue.indicators())
     sources = catalogue.sources().set_index("source_id")
     counts = computed_values(indicators, districts, facilities, sources)
 
-    coverage = coverage_rows(towns, facilities, districts["district_code"])
+    coverage = coverage_rows(towns, facilities, districts["district_code"], ward_code)
     return pd.concat([counts, coverage], ignore_index=True)
 
 
@@ -95,13 +109,21 @@ def computed_values_writer(bundle: Path) -> Callable[[Path], None]:
         facilities = read_geojson(layers["facilities"])
         towns = _read_towns(layers["towns"])
 
-        fresh = computed_rows(districts, towns, facilities)
+        ward_code = _ward_code(_staged(folder, bundle, "meta"))
+        fresh = computed_rows(districts, towns, facilities, ward_code)
         values = pd.read_csv(values_path, dtype=str, keep_default_na=False)
         refreshed = refresh_values(values, fresh)
         write_csv(refreshed, folder / FILES["values"], VALUE_COLUMNS)
         logger.info("recomputed %d computed values", len(fresh))
 
     return write
+
+
+def _ward_code(path: Path) -> str:
+    """The home ward's code in a ``bundle.json`` ('' when there is none)."""
+    if not path.exists():
+        return ""
+    return str(json.loads(path.read_text(encoding="utf-8")).get("ward_code", ""))
 
 
 def _staged(folder: Path, bundle: Path, key: str) -> Path:
