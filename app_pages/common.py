@@ -39,3 +39,24 @@ def data_banner(bundle: Bundle) -> None:
         )
     if notes:
         st.warning(" ".join(notes), icon="⚠️")
+
+
+def facility_banner(bundle: Bundle) -> None:
+    """On pages about places: which categories are real, which are samples.
+
+    Statistics are not shown there, so the general banner would only cast
+    doubt on real shelter locations; this one names the sample categories.
+    """
+    names = bundle.categories.sort_values("order").set_index("category_id")["name_ja"]
+    is_demo = bundle.facilities["status"].eq("demo")
+    demo_share = is_demo.groupby(bundle.facilities["category_id"]).mean()
+    sample = [names[c] for c in names.index if demo_share.get(c) == 1]
+    real = [names[c] for c in names.index if demo_share.get(c) == 0]
+    if not sample:
+        return
+    text = (
+        f"{'、'.join(sample)}の地点は**デモ用のサンプル**で、実在の施設ではありません。"
+    )
+    if real:
+        text += f"{'、'.join(real)}は公開データの位置です。"
+    st.warning(text, icon="⚠️")

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import nearest_parts as parts
-from app_pages.common import bundle_or_stop, data_banner
+from app_pages.common import bundle_or_stop, facility_banner
 from app_pages.map_parts import cached_geometry
 from kitaku_maps import settings
 from kitaku_maps.errors import KitakuError
@@ -159,7 +159,7 @@ def main() -> None:
     st.title("近くの避難所・施設")
     st.html(parts.TAP_CSS)
     bundle = bundle_or_stop()
-    data_banner(bundle)
+    facility_banner(bundle)
     finder, matcher = parts.cached_finder(DATA), parts.cached_matcher(DATA)
     if PLACE not in st.session_state:
         place = parts.place_from_params(st.query_params, matcher)

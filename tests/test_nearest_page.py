@@ -177,3 +177,14 @@ def test_address_search_online_offers_the_found_addresses(monkeypatch) -> None:
     assert "ある住所 から近い順" in [s.value for s in app.subheader]
     assert len(_answer_names(app)) == 3
     assert app.query_params["lat"] in (["32.870200"], "32.870200")
+
+
+def test_banner_names_the_sample_categories_not_the_real_ones(bundle) -> None:
+    app = _open()
+    banner = app.warning[0].value
+    names = bundle.categories.set_index("category_id")["name_ja"]
+    status = bundle.facilities.groupby("category_id")["status"]
+    for category, statuses in status:
+        said_sample = names[category] in banner.split("の地点は")[0]
+        assert said_sample == statuses.eq("demo").all(), category
+    assert "統計値" not in banner
