@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages.analysis_views import pick, pick_year
 from app_pages.downloads import figure_download, layer_download, table_downloads
 from geo.errors import GeoInputError
-from kitaku_maps import analysis, charts, karte, karte_tables, small_counts
+from kitaku_maps import analysis, charts, karte, karte_tables, scores, small_counts
 from kitaku_maps.bundle import Bundle
 
 #: Names of the LISA cluster labels shown under the map.
@@ -38,14 +38,21 @@ def spatial_view(bundle: Bundle) -> None:
     count = moran.n
     term = bundle.meta["district_term_ja"]
 
+    per = "人口千人あたりの" if scores.is_per_population(info) else ""
     st.metric("モランのI（空間的な偏り）", f"{moran.i:.2f}")
     st.caption(
         f"期待値 {moran.expected:.2f}、並べ替え検定のp値 {moran.p_sim:.3f}"
         f"（{moran.permutations}回）。"
         "Iが正なら似た値の地域が隣り合い、0付近なら偏りなし、負なら高低が交互です。"
+        + (
+            "件数は人口千人あたりで比べています（件数の少ない指標は"
+            f"{scores.SCORE_POOL_YEARS}年分をまとめた値）。"
+            if per
+            else ""
+        )
     )
     figure = charts.cluster_map(
-        layer, layer["cluster"], f"{info['name_ja']}（{year}年度）の局所的な集まり"
+        layer, layer["cluster"], f"{per}{info['name_ja']}（{year}年度）の局所的な集まり"
     )
     figure_download(figure, f"lisa_{indicator_id}_{year}", key="spatial")
     st.caption(
@@ -59,7 +66,11 @@ def spatial_view(bundle: Bundle) -> None:
     )
     layer_download(layer, f"lisa_{indicator_id}_{year}", key="spatial")
     table_downloads(
-        karte_tables.export_table(layer.drop(columns="geometry"), bundle.meta),
+        karte_tables.export_table(
+            layer.drop(columns="geometry"),
+            bundle.meta,
+            {"value": "人口千人あたり（年平均）"} if per else None,
+        ),
         f"lisa_{indicator_id}_{year}",
         key="spatial",
     )
@@ -119,6 +130,9 @@ def wards_view(bundle: Bundle) -> None:
     table = karte.indicator_table(bundle, indicator_id, year)
     meta = bundle.meta
     labels = {"ward": meta["ward_name_ja"], "city": f"{meta['city_name_ja']}全体"}
+    if info["kind"] == "count":
+        wards = int(table["value"].notna().sum())
+        labels["city"] = f"{meta['city_name_ja']}の{wards}区の平均（1区あたり）"
     if info["kind"] == "survey" and str(info.get("survey_question_ja") or ""):
         st.caption(
             f"市民アンケート（{year}年度）の設問「{info['survey_question_ja']}」"
@@ -129,7 +143,7 @@ def wards_view(bundle: Bundle) -> None:
     )
     figure_download(figure, f"wards_{indicator_id}_{year}", key="wards")
     table_downloads(
-        karte_tables.export_table(table, bundle.meta),
+        karte_tables.export_table(karte_tables.rounded(table, info), bundle.meta),
         f"wards_{indicator_id}_{year}",
         key="wards",
     )

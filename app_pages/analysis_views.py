@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.downloads import figure_download, layer_download, table_downloads
 from app_pages.widgets import indicator_picker, year_slider
-from kitaku_maps import analysis, charts, karte, karte_tables
+from kitaku_maps import analysis, charts, karte, karte_tables, scores
 from kitaku_maps.bundle import Bundle
 
 
@@ -59,8 +59,9 @@ def ranking_view(bundle: Bundle) -> None:
         st.caption("この指標には良し悪しの向きがないため、順位は値の高い順です。")
     figure = charts.ranking_bars(table, title, _labels(bundle), highlight)
     figure_download(figure, f"ranking_{indicator_id}_{year}", key="rank")
+    st.caption(karte_tables.averages_note(bundle))
     table_downloads(
-        karte_tables.export_table(table, bundle.meta),
+        karte_tables.export_table(karte_tables.rounded(table, info), bundle.meta),
         f"ranking_{indicator_id}_{year}",
         key="rank",
     )
@@ -89,7 +90,8 @@ def side_by_side_view(bundle: Bundle) -> None:
     if table.empty:
         st.info(f"この目標には{_term(bundle)}別の指標がありません。")
         return
-    st.dataframe(table.round(2), hide_index=True)
+    st.dataframe(karte_tables.compare_display(table, bundle), hide_index=True)
+    st.caption(karte_tables.averages_note(bundle))
     table_downloads(table, f"compare_{goal}", key="compare")
 
 
@@ -188,6 +190,8 @@ def heat_view(bundle: Bundle) -> None:
     directed = [c for c in table.columns if c not in neutral]
     st.caption(
         f"各指標を全{_term(bundle)}の中で標準化した値（平均0、標準偏差1）。"
+        f"「{analysis.PER_POPULATION_MARK}」は人口千人あたりにそろえた件数です"
+        f"（件数の少ない指標は{scores.SCORE_POOL_YEARS}年分をまとめています）。"
         "良し悪しの向きがある指標は、高いほど良い向きにそろえ、青が良い・赤が課題です。"
         f"「{analysis.NEUTRAL_MARK}」の指標は良し悪しを示さず、紫が高い・橙が低いです。"
     )

@@ -37,54 +37,90 @@ def choose_district(bundle: Bundle) -> str:
     return code
 
 
-def show_scorecard(scorecard: pd.DataFrame, bundle: Bundle, code: str) -> None:
-    """The 7 goals: mean standardised score with strongest and weakest indicator."""
-    ward = bundle.meta["ward_name_ja"]
+def show_scorecard(bundle: Bundle, code: str) -> None:
+    """The goals: mean standardised score with strongest and weakest indicator.
+
+    A goal without a score says why in words, with the ward's standing among
+    the city's wards where there is one.
+    """
+    meta = bundle.meta
+    ward, term = meta["ward_name_ja"], meta["district_term_ja"]
+    scorecard = scores.goal_scorecard(bundle, code)
     st.subheader(f"{len(bundle.goals)}つの重点目標のスコアカード")
     st.caption(
-        f"スコアは各指標を{ward}の全{bundle.meta['district_term_ja']}の中で標準化した値"
+        f"スコアは各指標を{ward}の全{term}の中で標準化した値"
         "（平均0、標準偏差1、高いほど良い向きにそろえたもの）の平均です。"
+        "人数・件数の指標は人口千人あたりにそろえ、件数の少ない指標は"
+        f"{scores.SCORE_POOL_YEARS}年分をまとめてから比べます。"
         f"{ward}全体の値しかない指標と、良し悪しの向きがない指標は含みません。"
         "評価: +0.5以上「強み」、+0.2以上「やや強み」、-0.2以上「平均的」、"
         "-0.5以上「やや弱み」、それより下「弱み」。"
+        f"「{karte_tables.standing_header(meta)}」は市民アンケートなど区ごとの率で"
+        f"{ward}が何位か（1位が最も良い）で、この{term}だけの値ではありません。"
     )
-    rows = karte_tables.scorecard_rows(scorecard)
-    st.dataframe(karte_tables.scorecard_display(rows), hide_index=True)
+    rows = karte_tables.scorecard_rows(scorecard, meta)
+    st.dataframe(
+        karte_tables.scorecard_display(rows),
+        hide_index=True,
+        column_config={"評価": st.column_config.TextColumn(width="medium")},
+    )
+    notes = karte_tables.scorecard_notes(scorecard, scores.ward_standings(bundle), meta)
+    for note in notes:
+        st.markdown(f"- {html.escape(note)}")
     table_downloads(rows, f"scorecard_{code}", key=f"scorecard-{code}")
 
 
-def show_goal(bundle: Bundle, profile: pd.DataFrame, goal_id: str, code: str) -> None:
-    """Every indicator of one goal: table, sentences, survey notes, initiatives."""
+def show_goal(bundle: Bundle, profile: pd.DataFrame, goal_id: str) -> None:
+    """Every indicator of one goal: the district's, then the ward's figures."""
     rows = profile[profile["goal_id"] == goal_id]
     if rows.empty:
         st.info("この目標の指標はまだありません。")
         return
 
-    table = karte_tables.indicator_rows(bundle, rows)
+    own = rows[~rows["is_ward_figure"].astype(bool)]
+    if len(own):
+        show_indicator_table(karte_tables.indicator_rows(bundle, own))
+        show_sentences(bundle, own)
+
+    ward_rows = rows[rows["is_ward_figure"].astype(bool)]
+    if len(ward_rows):
+        meta = bundle.meta
+        st.markdown(
+            f"**{meta['ward_name_ja']}全体の値**"
+            f"（{meta['district_term_ja']}別の値はありません）"
+        )
+        show_indicator_table(karte_tables.ward_figure_rows(bundle, ward_rows))
+        st.caption(
+            f"順位は{meta['city_name_ja']}の区の中での順位です。"
+            f"{meta['city_name_ja']}平均: 率・割合は市の公表値、"
+            "人数・件数は値のある区の平均（1区あたり）。"
+        )
+        show_sentences(bundle, ward_rows)
+        show_survey_notes(ward_rows, meta["district_term_ja"])
+
+    if (rows["status"] == "demo").any():
+        st.caption("「備考」に「デモ値」とある値は、デモ用の仮の数値です。")
+
+
+def show_indicator_table(table: pd.DataFrame) -> None:
+    """An indicator table with its small line chart over the years."""
     st.dataframe(
         table,
         hide_index=True,
         column_config={"推移": st.column_config.LineChartColumn("推移", width="small")},
     )
+
+
+def show_sentences(bundle: Bundle, rows: pd.DataFrame) -> None:
+    """One generated sentence per indicator, with changes and small-count rates."""
     for _, row in rows.iterrows():
-        text = row["sentence"] + (f"（{row['change_ja']}）" if row["change_ja"] else "")
-        st.markdown(f"- {html.escape(text)}")
-    show_survey_notes(rows, bundle.meta["district_term_ja"])
-    show_initiatives(bundle, code, goal_id)
+        st.markdown(f"- {html.escape(karte_tables.sentence_line(bundle, row))}")
 
 
 def show_survey_notes(rows: pd.DataFrame, term: str) -> None:
     """The question and year of each survey indicator (ward figures)."""
-    surveys = rows[rows["kind"] == "survey"]
-    for _, row in surveys.iterrows():
-        question = str(row.get("survey_question_ja") or "").strip()
-        year = row.get("fiscal_year")
-        when = f"{int(year)}年度" if pd.notna(year) else "年度不明"
-        st.caption(
-            f"{html.escape(row['name_ja'])}: 市民アンケート（{when}）"
-            + (f"の設問「{html.escape(question)}」" if question else "")
-            + f"。区全体の値で、この{term}だけの値ではありません。"
-        )
+    for _, row in rows[rows["kind"] == "survey"].iterrows():
+        st.caption(html.escape(karte_tables.survey_note(row, term)))
 
 
 def show_initiatives(bundle: Bundle, code: str, goal_id: str) -> None:
@@ -111,11 +147,7 @@ def show_facilities(bundle: Bundle, code: str) -> None:
     facilities = bundle.facilities
     mine = facilities[facilities["district_code"].astype(str) == code]
     categories = bundle.categories.sort_values("order")
-    counts = mine["category_id"].value_counts()
-    summary = pd.DataFrame(
-        {"種類": categories["name_ja"], "数": categories["category_id"].map(counts)}
-    ).fillna({"数": 0})
-    st.dataframe(summary.astype({"数": int}), hide_index=True)
+    st.dataframe(karte_tables.facility_counts(categories, mine), hide_index=True)
 
     for _, category in categories.iterrows():
         items = mine[mine["category_id"] == category["category_id"]]
@@ -123,17 +155,10 @@ def show_facilities(bundle: Bundle, code: str) -> None:
             continue
         with st.expander(f"{category['name_ja']}（{len(items)}）"):
             for _, item in items.sort_values("name_ja").iterrows():
-                st.markdown(f"- {html.escape(facility_line(item))}")
-                photo = str(item.get("photo_url") or "")
-                if photo.startswith(("http://", "https://")):
+                st.markdown(f"- {html.escape(karte_tables.facility_line(item))}")
+                photo = karte_tables.photo_source(bundle, item)
+                if photo:
                     st.image(photo, caption=str(item["name_ja"]), width=240)
-
-
-def facility_line(item: pd.Series) -> str:
-    """「name（address）（デモ）」 for a facility list (not escaped)."""
-    address = str(item.get("address_ja") or "").strip()
-    demo = "（デモ）" if item.get("status") == "demo" else ""
-    return str(item["name_ja"]) + (f"（{address}）" if address else "") + demo
 
 
 def main() -> None:
@@ -145,19 +170,24 @@ def main() -> None:
     st.title(f"{name}{bundle.meta['district_term_ja']}カルテ")
 
     profile = karte.district_profile(bundle, code)
-    show_scorecard(scores.goal_scorecard(bundle, code), bundle, code)
+    show_scorecard(bundle, code)
 
     st.subheader("重点目標ごとの指標")
+    st.caption(karte_tables.averages_note(bundle))
     goals = bundle.goals.sort_values("order")
     for tab, (_, goal) in zip(
         st.tabs(goals["title_ja"].tolist()), goals.iterrows(), strict=True
     ):
         with tab:
-            show_goal(bundle, profile, goal["goal_id"], code)
+            show_goal(bundle, profile, goal["goal_id"])
+            show_initiatives(bundle, code, goal["goal_id"])
 
     show_facilities(bundle, code)
-    all_rows = karte_tables.indicator_rows(bundle, profile).drop(columns="推移")
-    table_downloads(all_rows, f"karte_{code}", key=f"karte-{code}")
+    table_downloads(
+        karte_tables.profile_export(bundle, profile),
+        f"karte_{code}",
+        key=f"karte-{code}",
+    )
 
 
 main()

@@ -25,6 +25,9 @@ MIN_PAIRS = 5
 #: Ending of heat-table column names of indicators without a good direction.
 NEUTRAL_MARK = "（向きなし）"
 
+#: Mark of heat-table columns of counts standardised per 1,000 residents.
+PER_POPULATION_MARK = "（千人あたり）"
+
 
 def indicators_of_level(bundle: Bundle, level: str) -> pd.DataFrame:
     """Catalogue rows of one level that have values, in goal and catalogue order."""
@@ -124,6 +127,9 @@ def heat_table_computed(bundle: Bundle) -> pd.DataFrame:
 
     Oriented scores (higher is better) for indicators with a direction; plain
     z-scores for neutral ones, whose column names end in :data:`NEUTRAL_MARK`.
+    Counts are standardised per 1,000 residents as in the scorecard (their
+    names carry :data:`PER_POPULATION_MARK`), see
+    :func:`kitaku_maps.scores.scored_values`.
     Column names are 「目標｜指標」, ordered by goal then catalogue order.
     """
     frame = scores.standardised_scores(bundle, include_neutral=True)
@@ -133,7 +139,9 @@ def heat_table_computed(bundle: Bundle) -> pd.DataFrame:
     for indicator_id in frame.columns:
         info = catalogue.loc[indicator_id]
         mark = NEUTRAL_MARK if info["better"] == "neutral" else ""
-        labels[indicator_id] = f"{goals[info['goal_id']]}｜{info['name_ja']}{mark}"
+        per = PER_POPULATION_MARK if scores.is_per_population(info) else ""
+        name = f"{info['name_ja']}{per}{mark}"
+        labels[indicator_id] = f"{goals[info['goal_id']]}｜{name}"
     names = karte.areas(bundle, "district").set_index("area_code")["name_ja"]
     frame = frame.rename(columns=labels)
     frame.index = frame.index.map(names)
@@ -186,8 +194,11 @@ def spatial_pattern(
 ) -> tuple[spatial_stats.MoranResult, gpd.GeoDataFrame]:
     """Global Moran's I and the LISA layer (EPSG:4326) of one indicator-year.
 
-    Neighbours are computed on the districts in EPSG:6670 (metres). Computed
-    once per bundle, indicator and year; the caller gets a copy of the layer.
+    Neighbours are computed on the districts in EPSG:6670 (metres). The
+    values are those of the scores (:func:`kitaku_maps.scores.scored_values`):
+    counts per 1,000 residents, small counts pooled over a few years, so the
+    pattern is not just where the large districts are. Computed once per
+    bundle, indicator and year; the caller gets a copy of the layer.
     """
     key = f"spatial-{indicator_id}-{int(fiscal_year)}"
     moran, layer = karte.memoised(
@@ -200,8 +211,9 @@ def _spatial_pattern(
     bundle: Bundle, indicator_id: str, fiscal_year: int
 ) -> tuple[spatial_stats.MoranResult, gpd.GeoDataFrame]:
     """Compute :func:`spatial_pattern`."""
-    table = karte.indicator_table(bundle, indicator_id, fiscal_year)
-    layer = district_layer(bundle, {"value": table.set_index("area_code")["value"]})
+    info = karte.indicator_info(bundle, indicator_id)
+    values = scores.scored_values(bundle, info, fiscal_year)
+    layer = district_layer(bundle, {"value": values})
     metric = layer.to_crs(settings.METRIC_CRS)
     moran = spatial_stats.global_moran(metric, "value")
     clusters = spatial_stats.local_clusters(metric, "value")

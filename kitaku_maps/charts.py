@@ -227,14 +227,15 @@ def interval_bars(
     )
     stable = ~rows["unstable"].to_numpy(dtype=bool)
     axes.scatter(rows["rate"][stable], positions[stable], color="#3182bd", zorder=3)
-    axes.scatter(
-        rows["rate"][~stable],
-        positions[~stable],
-        facecolor="white",
-        edgecolor="#3182bd",
-        zorder=3,
-        label="件数が少なく不安定",
-    )
+    if (~stable).any():
+        axes.scatter(
+            rows["rate"][~stable],
+            positions[~stable],
+            facecolor="white",
+            edgecolor="#3182bd",
+            zorder=3,
+            label="件数が少なく不安定",
+        )
     if ward_label and rows["population"].sum() > 0:
         ward_rate = rows["count"].sum() / rows["population"].sum() * 1000.0
         axes.axvline(ward_rate, color=WARD_COLOUR, linestyle="--", label=ward_label)

@@ -195,8 +195,11 @@ def district_population(bundle: Bundle, fiscal_year: int, ages: str = "") -> pd.
 
 def rank_values(values: pd.Series, better: str) -> pd.Series:
     """Ranks, 1 = best (highest for ``higher`` and ``neutral``, lowest for
-    ``lower``); ties share the smallest rank; missing values stay unranked."""
+    ``lower``); ties share the smallest rank; missing values stay unranked,
+    and so does a value that is the only one (a rank among one says nothing)."""
     ranks = values.rank(method="min", ascending=(better == "lower"))
+    if values.notna().sum() < 2:
+        ranks = ranks * np.nan
     return ranks.astype("Int64")
 
 

@@ -2,6 +2,8 @@
 
 For example 「高齢化率は32.1%で、北区平均の約1.2倍、21校区中4番目に高い。」.
 The ward's name and the word for a district come from ``bundle.meta``.
+Counts (people, cases, facilities) are 多い/少ない; rates and shares are
+高い/低い (「人口は…21校区中4番目に少ない」).
 
 Words for a value against an average (ratio = value / average):
 
@@ -18,6 +20,8 @@ ratio                 words
 0.45 to 0.55          約半分
 under 0.45            約3割, 1割未満
 ====================  ==========================
+
+Tenths and decimals are rounded half up (0.25 -> 約3割), not to even.
 """
 
 from __future__ import annotations
@@ -40,23 +44,46 @@ def format_value(value: float, unit: str, decimals: int) -> str:
     return f"{value:,.{int(decimals)}f}{unit}"
 
 
+#: Words for "higher" and "lower": for counts, and for rates and shares.
+HIGH_LOW_COUNT = ("多い", "少ない")
+HIGH_LOW_RATE = ("高い", "低い")
+
+
+def high_low(kind: str) -> tuple[str, str]:
+    """(higher, lower) in words for an indicator kind: 多い/少ない for counts."""
+    return HIGH_LOW_COUNT if kind == "count" else HIGH_LOW_RATE
+
+
+def _half_up(number: float, decimals: int = 0) -> float:
+    """``number`` rounded half up (Python's ``round`` rounds half to even)."""
+    scale = 10**decimals
+    return math.floor(number * scale + 0.5 + 1e-9) / scale
+
+
 def _number(ratio: float) -> str:
-    """One decimal, without a trailing ``.0`` (2.0 -> 2, 1.25 -> 1.2)."""
-    text = f"{ratio:.1f}"
+    """One decimal, without a trailing ``.0`` (2.0 -> 2, 1.25 -> 1.3)."""
+    text = f"{_half_up(ratio, 1):.1f}"
     return text[:-2] if text.endswith(".0") else text
 
 
-def ratio_words(value: float, average: float, label: str) -> str:
-    """How a value compares with an average, e.g. 「北区平均の約1.2倍」."""
+def ratio_words(
+    value: float, average: float, label: str, words: tuple[str, str] = HIGH_LOW_RATE
+) -> str:
+    """How a value compares with an average, e.g. 「北区平均の約1.2倍」.
+
+    ``words`` are the (higher, lower) words, see :func:`high_low`. Empty when
+    either number is missing or not positive (no ratio to speak of).
+    """
     if pd.isna(value) or pd.isna(average) or average <= 0 or value <= 0:
         return ""
     ratio = value / average
+    higher, lower = words
     if 0.95 <= ratio < 1.05:
         return f"{label}とほぼ同じ"
     if 1.05 <= ratio < 1.15:
-        return f"{label}よりやや高い"
+        return f"{label}よりやや{higher}"
     if 0.85 <= ratio < 0.95:
-        return f"{label}よりやや低い"
+        return f"{label}よりやや{lower}"
     if 1.9 <= ratio < 2.1:
         return f"{label}の約2倍"
     if ratio >= 1.15:
@@ -65,15 +92,20 @@ def ratio_words(value: float, average: float, label: str) -> str:
         return f"{label}の約半分"
     if ratio < 0.1:
         return f"{label}の1割未満"
-    return f"{label}の約{round(ratio * 10)}割"
+    return f"{label}の約{int(_half_up(ratio * 10))}割"
 
 
-def rank_words(values: dict[str, float], area_code: str, count_word: str) -> str:
+def rank_words(
+    values: dict[str, float],
+    area_code: str,
+    count_word: str,
+    words: tuple[str, str] = HIGH_LOW_RATE,
+) -> str:
     """Where one area stands by value, e.g. 「21校区中4番目に高い」.
 
-    ``values`` maps area codes to values (NaN = missing). The position is
-    counted from the top in the upper half and from the bottom in the lower
-    half; ties share it.
+    ``values`` maps area codes to values (NaN = missing); ``words`` are the
+    (higher, lower) words. The position is counted from the top in the upper
+    half and from the bottom in the lower half; ties share it.
     """
     present = {code: v for code, v in values.items() if not pd.isna(v)}
     if area_code not in present or len(present) < 2:
@@ -84,10 +116,13 @@ def rank_words(values: dict[str, float], area_code: str, count_word: str) -> str
     from_bottom = sum(v < value for v in present.values()) + 1
     tied = sum(v == value for v in present.values()) > 1
     prefix = f"{n}{count_word}中" + ("同率で" if tied else "")
+    higher, lower = words
 
     if from_top <= from_bottom:
-        return prefix + ("最も高い" if from_top == 1 else f"{from_top}番目に高い")
-    return prefix + ("最も低い" if from_bottom == 1 else f"{from_bottom}番目に低い")
+        place = "最も" if from_top == 1 else f"{from_top}番目に"
+        return f"{prefix}{place}{higher}"
+    place = "最も" if from_bottom == 1 else f"{from_bottom}番目に"
+    return f"{prefix}{place}{lower}"
 
 
 def indicator_sentence(
@@ -126,12 +161,13 @@ def table_sentences(info: pd.Series, table: pd.DataFrame, meta: dict) -> dict[st
             )
             continue
         shown = format_value(value, info["unit"], int(info["decimals"]))
+        words = high_low(str(info["kind"]))
         parts = [f"{subject}は{shown}"]
         parts += [
             p
             for p in (
-                ratio_words(value, average, label),
-                rank_words(values, code, count_word),
+                ratio_words(value, average, label, words),
+                rank_words(values, code, count_word, words),
             )
             if p
         ]
@@ -141,7 +177,13 @@ def table_sentences(info: pd.Series, table: pd.DataFrame, meta: dict) -> dict[st
 
 #: Endings of comparison words and their continuative forms, used when
 #: another clause follows (「やや高い、」 reads as a list; 「やや高く、」 flows).
-CONTINUATIVE = (("高い", "高く"), ("低い", "低く"), ("同じ", "同じで"))
+CONTINUATIVE = (
+    ("高い", "高く"),
+    ("低い", "低く"),
+    ("多い", "多く"),
+    ("少ない", "少なく"),
+    ("同じ", "同じで"),
+)
 
 
 def _continuative(clause: str) -> str:

@@ -1,8 +1,11 @@
 """``python -m kitaku_maps table``: print one indicator's per-area table.
 
 Prints, per district (or per ward for ward-level indicators), the value, the
-ward average, the city average where present and the rank, so the numbers of
-the district chart can be checked outside the app.
+ward average, the city average where present and the rank (1 = best; blank
+when missing or when fewer than two areas have a value), so the numbers of
+the district chart can be checked outside the app. Averages are rounded to
+the indicator's decimals, as in the app; see :mod:`kitaku_maps.karte` for how
+they are computed (per district for counts, population-weighted for rates).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import sys
 
 import pandas as pd
 
-from kitaku_maps import karte, settings
+from kitaku_maps import karte, karte_tables, settings
 from kitaku_maps.errors import InputFormatError
 from kitaku_maps.loader import load_bundle
 
@@ -57,10 +60,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def rounded_averages(table: pd.DataFrame, info: pd.Series) -> pd.DataFrame:
-    """Averages rounded to one more decimal than the indicator's values."""
-    digits = int(info["decimals"]) + 1
-    columns = ["ward_average", "city_average"]
-    return table.assign(**{c: table[c].astype(float).round(digits) for c in columns})
+    """Value and averages rounded to the indicator's decimals, as the app shows.
+
+    (One more decimal would print 27.55 where the app shows 27.5 for
+    27.549..., which reads as a mismatch.) Whole numbers print as integers.
+    """
+    return karte_tables.rounded(table, info)
 
 
 def to_json(table: pd.DataFrame, indicator_id: str, year: int) -> str:

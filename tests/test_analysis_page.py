@@ -96,3 +96,21 @@ def test_every_view_offers_its_numbers_as_csv_and_excel(app):
 
         assert any(i.endswith("-csv") for i in ids), tab.label
         assert any(i.endswith("-xlsx") for i in ids), tab.label
+
+
+def test_side_by_side_values_carry_units_and_signed_differences(app, bundle):
+    compare = next(
+        f.value for f in app.dataframe if any("差（" in c for c in f.value.columns)
+    )
+    first = bundle.districts["name_ja"].iloc[0]
+
+    units = compare["指標"].map(bundle.indicators.set_index("name_ja")["unit"])
+    assert all(str(v).endswith(u) for v, u in zip(compare[first], units, strict=True))
+    assert compare[f"差（{first}）"].str.match(r"^([+-]|±)").all()
+
+
+def test_the_note_on_averages_is_on_the_page(app):
+    captions = " ".join(c.value for c in app.caption)
+
+    assert "人口で重み付けした平均" in captions
+    assert "単純な平均ではありません" in captions

@@ -149,3 +149,34 @@ def test_facility_lists_give_address_and_mark_demo_samples(bundle):
     assert any(
         line.endswith("（デモ）") and str(item["address_ja"]) in line for line in lines
     ), lines
+
+
+def test_goals_without_a_score_are_explained_with_the_ward_standing(bundle):
+    code = bundle.districts["district_code"].iloc[4]
+    app = _run(code)
+    card = app.dataframe[0].value
+    expected = scores.goal_scorecard(bundle, code)
+    unscored = expected[expected["n_indicators"] == 0]
+    markdown = [m.value for m in app.markdown]
+
+    assert not card.loc[card["指標数"] == 0, "評価"].isin(["—", ""]).any()
+    for _, goal in unscored.iterrows():
+        notes = [m for m in markdown if m.startswith(f"- {goal['title_ja']}: ")]
+        assert notes, goal["title_ja"]
+        if goal["ward_standing_ja"]:
+            assert "区中" in notes[0] and "位（" in notes[0], notes[0]
+
+
+def test_averages_note_and_small_count_rates_are_shown(bundle):
+    app = _run(bundle.districts["district_code"].iloc[0])
+    captions = " ".join(caption.value for caption in app.caption)
+    markdown = " ".join(m.value for m in app.markdown)
+
+    assert "人口で重み付けした平均" in captions
+    assert "単純な平均ではありません" in captions
+    small = bundle.indicators[
+        (bundle.indicators["level"] == "district")
+        & (bundle.indicators["small_count"].astype(int) == 1)
+    ]
+    if len(small):
+        assert "人口千人あたり" in markdown and "95%区間" in markdown

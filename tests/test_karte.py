@@ -165,9 +165,14 @@ def test_sentences_match_hand_made_wording(fixture_bundle):
     )
     # 35 / 38.5 = 0.91 -> やや低い; second from the bottom.
     assert "テスト区平均よりやや低く、4地区中2番目に低い" in sentence("checkup", "D03")
+    # Counts are 多い/少ない: 11 / 5 = 2.2; 3 / 5 = 0.6 -> 約6割; 0 has no ratio.
     assert sentence("fires", "D04") == (
-        "火災件数は11件で、テスト区平均の約2.2倍、4地区中最も高い。"
+        "火災件数は11件で、テスト区平均の約2.2倍、4地区中最も多い。"
     )
+    assert sentence("fires", "D03") == (
+        "火災件数は3件で、テスト区平均の約6割、4地区中2番目に少ない。"
+    )
+    assert sentence("fires", "D01") == "火災件数は0件で、4地区中最も少ない。"
     assert sentence("aging", "D04") == "高齢化率の2025年度の値はありません（秘匿）。"
     assert sentence("safe", "43105").startswith("テスト区の安全だと感じる")
 
@@ -194,6 +199,7 @@ def _table(values: list[float], average: float) -> pd.DataFrame:
         ([110.0, 100.0, 105.0], "テスト区平均よりやや高く、3地区中最も高い。"),
         ([91.0, 100.0, 105.0], "テスト区平均よりやや低く、3地区中最も低い。"),
         ([120.0, 100.0, 105.0], "テスト区平均の約1.2倍、3地区中最も高い。"),
+        ([100.0, 110.0, 100.0, 90.0], "とほぼ同じで、4地区中同率で2番目に高い。"),
     ],
 )
 def test_comparison_words_flow_into_the_rank_clause(fixture_bundle, values, clause):
@@ -218,10 +224,27 @@ def test_comparison_words_flow_into_the_rank_clause(fixture_bundle, values, clau
         (50, "約半分"),
         (30, "約3割"),
         (5, "1割未満"),
+        # Halves round up, not to even: 0.25 -> 3割, 0.65 -> 7割, 1.25 -> 1.3倍.
+        (25, "約3割"),
+        (65, "約7割"),
+        (125, "約1.3倍"),
+        (149, "約1.5倍"),
     ],
 )
 def test_ratio_words(value, words):
     assert words in sentences.ratio_words(value, 100, "区平均")
+
+
+def test_counts_say_more_and_fewer_and_rates_higher_and_lower():
+    values = {"D01": 12.0, "D02": 10.0, "D03": 5.0}
+    count = sentences.high_low("count")
+
+    assert sentences.ratio_words(11, 10, "区平均", count) == "区平均よりやや多い"
+    assert sentences.ratio_words(9, 10, "区平均", count) == "区平均よりやや少ない"
+    assert sentences.rank_words(values, "D03", "地区", count) == "3地区中最も少ない"
+    assert sentences.rank_words(values, "D01", "地区") == "3地区中最も高い"
+    assert sentences.ratio_words(float("nan"), 10, "区平均") == ""
+    assert sentences.rank_words({"D01": 1.0}, "D01", "地区") == ""
 
 
 def test_change_words_use_points_for_percentages(fixture_bundle):
@@ -238,10 +261,28 @@ def test_scorecard_orients_lower_is_better_and_skips_neutral(fixture_bundle):
     card = scores.goal_scorecard(fixture_bundle, "D01").set_index("goal_id")
 
     assert "aging" not in scored.columns
-    # Fires 0, 6, 3, 11: mean 5, sd sqrt(66 / 4) = 4.0620; D01 has the fewest.
-    assert scored.loc["D01", "fires"] == pytest.approx(5 / (66 / 4) ** 0.5)
+    # Fires are a small count per residents: pooled over 2023-2025 and per
+    # 1,000 person-years: 3/3000, 15/9000, 5/6000, 26/12000 (x 1,000).
+    rates = pd.Series([3 / 3, 15 / 9, 5 / 6, 26 / 12])
+    mean, sd = rates.mean(), rates.std(ddof=0)
+    assert scored.loc["D01", "fires"] == pytest.approx(-(1.0 - mean) / sd)
+    assert scored["fires"].idxmax() == "D03"
     assert card.loc["disaster", "strongest_ja"] == "火災件数"
     assert math.isnan(card.loc["community", "score"])
+
+
+def test_goals_without_a_score_say_why_and_give_the_ward_standing(fixture_bundle):
+    card = scores.goal_scorecard(fixture_bundle, "D01").set_index("goal_id")
+
+    # community has only a neutral share; living only a ward survey; children none.
+    assert card.loc["community", "basis"] == scores.BASIS_NEUTRAL
+    assert card.loc["community", "neutral_ja"] == "高齢化率"
+    assert card.loc["living", "basis"] == scores.BASIS_WARD
+    assert card.loc["children", "basis"] == scores.BASIS_NONE
+    assert card.loc["disaster", "basis"] == scores.BASIS_DISTRICT
+    # The ward's 75.0 is the highest of 70, 72, 68, 66, 75.
+    assert card.loc["living", "ward_standing_ja"] == "安全だと感じる市民の割合 1位/5区"
+    assert card.loc["disaster", "ward_standing_ja"] == ""
 
 
 def test_profile_marks_ward_figures_and_includes_every_indicator(fixture_bundle):
