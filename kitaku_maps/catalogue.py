@@ -37,6 +37,7 @@ BUNDLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "small_count",
         "per_population",
         "weight_ages",
+        "score_group",
         "definition_ja",
         "survey_question_ja",
         "source_id",

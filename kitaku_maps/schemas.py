@@ -305,6 +305,18 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
                 nullable=True,
                 required=False,
             ),
+            # Optional too: indicators sharing a group count once in a goal score.
+            "score_group": _string(
+                pa.Check.str_matches(
+                    r"^[a-z][a-z0-9_]*$",
+                    error=expect(
+                        "a lower-case group id (a-z, 0-9, _), or blank",
+                        "小文字の英数字と _ のグループ名（または空欄）",
+                    ),
+                ),
+                nullable=True,
+                required=False,
+            ),
             "definition_ja": _text(),
             "survey_question_ja": _text(),
             "source_id": _SOURCE,

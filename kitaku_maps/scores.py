@@ -163,6 +163,7 @@ def goal_scorecard(bundle: Bundle, district_code: str) -> pd.DataFrame:
     scores = karte.memoised(bundle, "scores", standardised_scores)
     names = bundle.indicators.set_index("indicator_id")["name_ja"]
     goal_of = bundle.indicators.set_index("indicator_id")["goal_id"]
+    groups = score_groups(bundle)
     own = scores.loc[district_code] if district_code in scores.index else pd.Series()
     standings = ward_standings(bundle)
 
@@ -170,7 +171,7 @@ def goal_scorecard(bundle: Bundle, district_code: str) -> pd.DataFrame:
     for _, goal in bundle.goals.sort_values("order").iterrows():
         ids = [i for i in scores.columns if goal_of[i] == goal["goal_id"]]
         goal_scores = own.reindex(ids).dropna()
-        row = _goal_row(goal, goal_scores, names)
+        row = _goal_row(goal, goal_scores, names, groups)
         row.update(_goal_context(bundle, goal["goal_id"], standings))
         if len(goal_scores):
             row["basis"] = BASIS_DISTRICT
@@ -253,17 +254,37 @@ def _ward_standings(bundle: Bundle) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=STANDING_COLUMNS)
 
 
-def _goal_row(goal: pd.Series, goal_scores: pd.Series, names: pd.Series) -> dict:
-    """The scorecard row of one goal from its indicators' scores."""
+def score_groups(bundle: Bundle) -> pd.Series:
+    """The score group of each indicator id; an ungrouped one is its own group.
+
+    Indicators of one ``score_group`` (catalogue column) measure one thing in
+    several ways, e.g. the distance to a shelter for each hazard type: a goal
+    score weighs the group once, not once per member.
+    """
+    catalogue = bundle.indicators.set_index("indicator_id")
+    column = catalogue.get("score_group", pd.Series("", index=catalogue.index))
+    named = column.fillna("").astype(str).str.strip()
+    return named.where(named != "", catalogue.index.to_series())
+
+
+def _goal_row(
+    goal: pd.Series, goal_scores: pd.Series, names: pd.Series, groups: pd.Series
+) -> dict:
+    """The scorecard row of one goal from its indicators' scores.
+
+    ``score`` is the mean over :func:`score_groups` of each group's mean; the
+    strongest and weakest are single indicators.
+    """
     row = {"goal_id": goal["goal_id"], "title_ja": goal["title_ja"]}
     row["n_indicators"] = len(goal_scores)
     if goal_scores.empty:
         return {**row, "score": np.nan}
 
     best, worst = goal_scores.idxmax(), goal_scores.idxmin()
+    by_group = goal_scores.groupby(groups.reindex(goal_scores.index)).mean()
     return {
         **row,
-        "score": float(goal_scores.mean()),
+        "score": float(by_group.mean()),
         "strongest_id": best,
         "strongest_ja": names[best],
         "strongest_score": float(goal_scores[best]),

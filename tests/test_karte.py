@@ -323,3 +323,21 @@ def test_pooled_rates_sum_counts_and_person_years(fixture_bundle):
     assert pooled.loc["D02", "count"] == 15
     assert pooled.loc["D02", "rate"] == pytest.approx(15 / 9000 * 1000)
     assert not pooled.loc["D02", "unstable"]
+
+
+def test_a_score_group_counts_once_in_its_goal(bundle):
+    scored = scores.standardised_scores(bundle)
+    catalogue = bundle.indicators.set_index("indicator_id")
+    group = catalogue["score_group"].fillna("")
+    goal = catalogue.loc[group[group != ""].index[0], "goal_id"]
+    members = [i for i in scored.columns if catalogue.loc[i, "goal_id"] == goal]
+    grouped = [i for i in members if group[i]]
+    alone = [i for i in members if not group[i]]
+    assert len(grouped) >= 2 and alone
+
+    code = scored.index[0]
+    own = scored.loc[code]
+    expected = pd.concat([own[alone], pd.Series([own[grouped].mean()])]).mean()
+    card = scores.goal_scorecard(bundle, code).set_index("goal_id")
+    assert card.loc[goal, "score"] == pytest.approx(expected)
+    assert card.loc[goal, "n_indicators"] == len(members)
