@@ -105,8 +105,29 @@ def demo_values(
         rng = stream(seed, spec.indicator_id)
         table = make(spec, areas, rurality, rng, config)[years]
         frames.append(to_rows(spec, table, "demo", as_of, DEMO_SOURCE))
+        if has_city_figure(spec, table):
+            city = city_figure(table, areas)
+            frames.append(
+                to_rows(spec._replace(level="city"), city, "demo", as_of, DEMO_SOURCE)
+            )
 
     return pd.concat(frames, ignore_index=True)
+
+
+def has_city_figure(spec, table: pd.DataFrame) -> bool:
+    """Whether a ward-level rate, share or survey of every ward gets a city row.
+
+    The city publishes such figures for itself too (e.g. the citizen survey's
+    city-wide result); counts do not need one (the wards' mean stands in).
+    """
+    return spec.level == "ward" and spec.kind != "count" and len(table) > 1
+
+
+def city_figure(table: pd.DataFrame, areas: AreaPopulation) -> pd.DataFrame:
+    """The city's figure of a ward x year table: the wards' population-weighted mean."""
+    people = areas.ward().reindex(index=table.index, columns=table.columns)
+    city = (table * people).sum() / people.sum()
+    return city.to_frame(areas.city().index[0]).T
 
 
 def by_age_total(spec, areas, rurality, rng, config) -> pd.DataFrame:

@@ -164,11 +164,26 @@ def test_ward_indicators_cover_the_five_wards_and_city_ones_the_city(statistics)
     indicators = catalogue.indicators().set_index("indicator_id")
     for indicator_id, rows in values.groupby("indicator_id"):
         spec = indicators.loc[indicator_id]
-        assert (rows["level"] == spec["level"]).all()
+        own = rows[rows["level"] == spec["level"]]
+        city = rows[rows["level"] == "city"]
+        assert set(rows["level"]) <= {spec["level"], "city"}, indicator_id
         if spec["level"] == "ward" and spec["demo_scope"] != "home":
-            assert rows["area_code"].nunique() == 5, indicator_id
+            assert own["area_code"].nunique() == 5, indicator_id
+            assert city.empty == (spec["kind"] == "count"), indicator_id
         if spec["level"] == "city":
             assert set(rows["area_code"]) == {"43100"}
+
+
+def test_city_figure_of_a_survey_is_the_population_weighted_ward_mean(statistics):
+    values = numbers(statistics["values"])
+    survey = catalogue.indicators().query("kind == 'survey' and level == 'ward'")
+    rows = values[values["indicator_id"] == survey["indicator_id"].iloc[0]]
+    year = rows["fiscal_year"].max()
+    wards = rows[(rows["level"] == "ward") & (rows["fiscal_year"] == year)]
+    city = rows[(rows["level"] == "city") & (rows["fiscal_year"] == year)]
+    assert len(city) == 1
+    assert wards["value"].min() <= city["value"].iloc[0] <= wards["value"].max()
+    assert (city["status"] == "demo").all()
 
 
 def test_shelters_are_counted_from_real_facilities(statistics):
