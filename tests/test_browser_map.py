@@ -107,13 +107,15 @@ def test_facility_symbol_opens_a_popup_with_name_address_and_source(
     view = offline_page(f"{streamlit_url}/?layers=shelter")
     frame = map_frame(view.page)
     for _ in range(2):
-        frame.locator(".leaflet-control-zoom-in").click()
+        frame.locator(".leaflet-control-zoom-in").dispatch_event("click")
         frame.wait_for_function("!document.querySelector('.leaflet-zoom-anim')")
 
     frame.wait_for_function(f"({FREE_SYMBOL})() >= 0", timeout=30_000)
+    # A DOM click on the symbol itself: a rerun may shift the page under a
+    # mouse click aimed at the iframe, which then lands on a widget above it.
     frame.locator(".leaflet-marker-icon.kitaku-symbol").nth(
         frame.evaluate(FREE_SYMBOL)
-    ).click()
+    ).dispatch_event("click")
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=30_000)
 
