@@ -91,6 +91,20 @@ def is_local(url: str) -> bool:
     return parsed.hostname in LOCAL_HOSTS
 
 
+def only_allowed(view: OfflinePage, allowed: Callable[[str], bool]):
+    """A route handler: continue ``allowed`` URLs, abort the rest into ``view``."""
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if allowed(url):
+            request_route.continue_()
+        else:
+            view.blocked.append(url)
+            request_route.abort()
+
+    return route
+
+
 def wait_for_health(base_url: str, process: subprocess.Popen, seconds: float) -> None:
     """Poll ``/_stcore/health`` until it answers ``ok`` or the server dies."""
     deadline = time.monotonic() + seconds
@@ -199,17 +213,7 @@ def offline_page(chromium) -> Iterator[Callable[..., OfflinePage]]:
         contexts.append(context)
         page = context.new_page()
         view = OfflinePage(page)
-
-        def route(request_route) -> None:
-            """Continue local requests, abort and record the rest."""
-            url_requested = request_route.request.url
-            if is_local(url_requested):
-                request_route.continue_()
-            else:
-                view.blocked.append(url_requested)
-                request_route.abort()
-
-        context.route("**/*", route)
+        context.route("**/*", only_allowed(view, is_local))
         page.on("pageerror", lambda error: view.errors.append(str(error)))
         page.goto(url)
         return view

@@ -13,10 +13,13 @@ from kitaku_maps import karte
 from kitaku_maps.cli import main
 from kitaku_maps.maps import MapView, build_map, standalone_html, web_geometry
 from kitaku_maps.maps.state import default_indicator, indicators_of, years_of
-from tests.browser_support import OfflinePage, map_frame
+from tests.browser_support import OfflinePage, map_frame, only_allowed
 from tests.map_fixture import EVIL_NAME, make_bundle
 
 pytestmark = pytest.mark.browser
+
+#: What a standalone map file may load: itself and its inline data.
+FILE_URLS = ("file:", "data:")
 
 
 #: The first facility symbol whose centre is not covered by anything else.
@@ -231,17 +234,7 @@ def open_offline_file(chromium, path: Path) -> OfflinePage:
     context = chromium.new_context(viewport={"width": 1000, "height": 800})
     page = context.new_page()
     view = OfflinePage(page)
-
-    def route(request_route) -> None:
-        """Let the file and its data URIs through; abort and record the rest."""
-        url = request_route.request.url
-        if url.startswith(("file:", "data:")):
-            request_route.continue_()
-        else:
-            view.blocked.append(url)
-            request_route.abort()
-
-    page.route("**/*", route)
+    page.route("**/*", only_allowed(view, lambda url: url.startswith(FILE_URLS)))
     page.on("pageerror", lambda error: view.errors.append(str(error)))
     page.on("dialog", lambda dialog: refuse_dialog(dialog, view.errors))
     page.goto(path.as_uri())
