@@ -102,6 +102,7 @@ def show_goal(bundle: Bundle, profile: pd.DataFrame, goal_id: str) -> None:
 
     if (rows["status"] == "demo").any():
         st.caption("「備考」に「デモ値」とある値は、デモ用の仮の数値です。")
+    st.caption(html.escape(karte_tables.sources_line(bundle, rows)))
 
 
 def show_indicator_table(table: pd.DataFrame) -> None:

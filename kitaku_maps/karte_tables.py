@@ -497,3 +497,32 @@ def export_table(
         if column in table.columns:
             table[column] = table[column].replace(words)
     return table.rename(columns=headers)
+
+
+def sources_line(bundle: Bundle, profile: pd.DataFrame) -> str:
+    """「出典: …（2025-03-31時点）、…」 for the values shown of profile rows.
+
+    Each shown value (indicator, area, year) is looked up in the bundle's
+    values, so the line names exactly the sources behind the table; ''
+    when nothing is shown.
+    """
+    shown = profile.dropna(subset=["fiscal_year"])
+    keys = pd.DataFrame(
+        {
+            "indicator_id": shown["indicator_id"].astype(str),
+            "area_code": shown["area_code"].astype(str),
+            "fiscal_year": shown["fiscal_year"].astype(int),
+        }
+    )
+    values = bundle.values.astype({"indicator_id": str, "area_code": str})
+    used = values.merge(keys, on=["indicator_id", "area_code", "fiscal_year"])
+    if used.empty:
+        return ""
+
+    titles = bundle.sources.set_index("source_id")["title_ja"]
+    dated = used.groupby("source_id")["as_of"].max().sort_index()
+    parts = [
+        f"{titles.get(source, source)}（{as_of}時点）"
+        for source, as_of in dated.items()
+    ]
+    return "出典: " + "、".join(parts)

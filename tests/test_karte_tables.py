@@ -192,3 +192,17 @@ def test_photos_may_be_web_addresses_or_files_inside_the_bundle(tmp_path):
     assert source("../outside.jpg") is None
     assert source("photos/missing.jpg") is None
     assert source("") is None
+
+
+def test_sources_line_names_the_sources_behind_a_goal_table(bundle):
+    computed = bundle.values[bundle.values["status"] == "computed"].iloc[0]
+    code = str(bundle.districts["district_code"].iloc[0])
+    profile = karte.district_profile(bundle, code)
+    goal = profile.set_index("indicator_id").loc[computed["indicator_id"], "goal_id"]
+
+    line = karte_tables.sources_line(bundle, profile[profile["goal_id"] == goal])
+
+    titles = bundle.sources.set_index("source_id")["title_ja"]
+    assert line.startswith("出典: ")
+    assert f"{titles[computed['source_id']]}（{computed['as_of']}時点）" in line
+    assert karte_tables.sources_line(bundle, profile.iloc[0:0]) == ""
