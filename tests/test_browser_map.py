@@ -316,3 +316,18 @@ def test_phone_with_panel_change_view_and_options_open_has_no_horizontal_scroll(
     assert widths[0] <= widths[1], widths
     metric = view.page.get_by_test_id("stMetricValue").first
     assert metric.evaluate(WHOLE_TEXT_SHOWN), metric.inner_text()
+
+
+def test_ward_map_on_a_desktop_keeps_every_ward_clear_of_the_legend(
+    streamlit_url, offline_page, bundle
+):
+    ward_level = bundle.indicators[bundle.indicators["level"] == "ward"]
+    indicator = ward_level["indicator_id"].iloc[0]
+    view = offline_page(f"{streamlit_url}/?indicator={indicator}&layers=", width=1280)
+    frame = map_frame(view.page)
+    frame.locator(".kitaku-legend").wait_for()
+    frame.wait_for_function(LEAFLET_STYLED, timeout=30_000)
+    layout = frame.evaluate(LAYOUT)
+
+    assert len(layout["names"]) == len(bundle.wards)
+    assert not overlaps(layout["areas"], layout["legend"]), layout

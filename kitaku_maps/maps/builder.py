@@ -95,7 +95,7 @@ def build_map(
     if group is not None:
         group.add_to(fmap)
 
-    fmap.fit_bounds(areas.bounds, padding=FIT_PADDING)
+    elements.FitAreas(areas.bounds, FIT_PADDING).add_to(fmap)
     logger.debug("built map of %s for %d", view.indicator_id, view.fiscal_year)
     return fmap
 

@@ -294,6 +294,54 @@ var {{ this.get_name() }} = L.control({position: {{ this.position }}});
         self.position = script_json(position)
 
 
+#: Zoom levels a map may lose to keep its areas clear of the legend.
+FIT_ZOOM_LOSS = 0.5
+
+
+class FitAreas(MacroElement):
+    """Open the map fitted to ``bounds``, beside the legend when that is cheap.
+
+    ``bounds`` is ``[[south, west], [north, east]]`` in degrees. When moving
+    the areas left of the top-right legend costs at most ``zoom_loss`` zoom
+    levels, the map does so and the legend hides nothing; otherwise (a phone,
+    say) it fits as usual with ``padding`` pixels around the areas. Add it
+    after the :class:`Legend`.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (map, bounds, pad) {
+  var legend = map.getContainer().querySelector(".kitaku-legend");
+  var width = legend ? legend.offsetWidth : 0;
+  var beside = [width + 2 * pad[0], 2 * pad[1]];
+  var zoomBeside = map.getBoundsZoom(bounds, false, L.point(beside));
+  var zoom = map.getBoundsZoom(bounds, false, L.point(2 * pad[0], 2 * pad[1]));
+  if (width && zoomBeside + {{ this.zoom_loss }} >= zoom) {
+    map.fitBounds(bounds, {paddingTopLeft: pad,
+                           paddingBottomRight: [width + pad[0], pad[1]]});
+  } else {
+    map.fitBounds(bounds, {padding: pad});
+  }
+})({{ this._parent.get_name() }}, {{ this.bounds }}, {{ this.padding }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        bounds: list[list[float]],
+        padding: tuple[int, int],
+        zoom_loss: float = FIT_ZOOM_LOSS,
+    ):
+        """Keep the bounds (degrees), padding (pixels) and zoom levels allowed."""
+        super().__init__()
+        self._name = "fit_areas"
+        self.bounds = script_json(bounds)
+        self.padding = script_json(list(padding))
+        self.zoom_loss = script_json(float(zoom_loss))
+
+
 class FacilityLayer(JSCSSMixin, MacroElement):
     """Points of one category drawn as an inline-SVG symbol, with popups.
 
