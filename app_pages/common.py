@@ -27,18 +27,14 @@ def bundle_or_stop() -> Bundle:
 
 def data_banner(bundle: Bundle) -> None:
     """Say plainly when demonstration values or approximate boundaries are shown."""
+    term = bundle.meta.get("district_term_ja", "")
     notes = []
     if bundle.has_demo:
-        notes.append(
-            "統計値の多くは**デモ用の仮の数値**です。実際の統計ではありません。"
-        )
+        notes.append("統計値の多くは**デモ用の仮の数値**（実際の統計ではない）")
     if bundle.has_approximate_boundaries:
-        notes.append(
-            "校区の境界は町丁の代表点から推定した**おおよその境界**です。"
-            "正式な校区境界ではありません。"
-        )
+        notes.append(f"{term}の境界は町丁の位置から推定した**おおよその境界**")
     if notes:
-        st.warning(" ".join(notes), icon="⚠️")
+        st.warning("、".join(notes) + "です。", icon="⚠️")
 
 
 def facility_banner(bundle: Bundle) -> None:
