@@ -19,7 +19,7 @@ from kitaku_maps.maps.facilities import (
     FacilityPoints,
     facility_points,
 )
-from kitaku_maps.maps.legend import RANK_TITLES
+from kitaku_maps.maps.legend import RANK_TITLES, average_names
 from kitaku_maps.maps.state import ExplorerState, state_from_params, state_to_params
 
 #: The district chart page (issue 5) that the panel links to, and its URL path.
@@ -237,14 +237,8 @@ def average_lines(
     latest year that has one (``series`` is ``karte.indicator_series``).
     """
     signed = layer.change_from is not None
-    names = {
-        "ward_average": f"{bundle.meta['ward_name_ja']}平均",
-        "city_average": f"{bundle.meta['city_name_ja']}平均",
-    }
-    if layer.level == "ward":
-        names["ward_average"] = str(bundle.meta["ward_name_ja"])
     lines = []
-    for column, name in names.items():
+    for column, name in average_names(layer, bundle).items():
         value = layer.averages.get(column, math.nan)
         if math.isnan(value):
             lines.append(f"{name}: {_no_average_text(layer, series, column)}")

@@ -514,8 +514,7 @@ def sources_line(bundle: Bundle, profile: pd.DataFrame) -> str:
             "fiscal_year": shown["fiscal_year"].astype(int),
         }
     )
-    values = bundle.values.astype({"indicator_id": str, "area_code": str})
-    used = values.merge(keys, on=["indicator_id", "area_code", "fiscal_year"])
+    used = bundle.values.merge(keys, on=["indicator_id", "area_code", "fiscal_year"])
     if used.empty:
         return ""
 

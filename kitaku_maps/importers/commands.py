@@ -135,15 +135,16 @@ def import_boundaries(args: argparse.Namespace) -> list[str]:
     if args.districts:
         if outline is None:
             outline = read_bundle_layer(bundle, "outline")
+        known = known_districts(bundle)
         districts = read_districts(
             args.districts,
             name_column=args.name_column,
             code_column=args.code_column,
             school_column=args.school_column,
             outline=outline.geometry.union_all(),
-            known=known_districts(bundle),
+            known=known,
         )
-        districts = keep_known_codes(districts, bundle, Path(args.districts).name)
+        districts = keep_known_codes(districts, known, Path(args.districts).name)
         writers += _district_writers(districts, bundle)
         writers.append(computed_values_writer(bundle))
 
@@ -171,16 +172,17 @@ def known_districts(bundle: Path) -> NameMatcher | None:
 
 
 def keep_known_codes(
-    districts: gpd.GeoDataFrame, bundle: Path, source: str
+    districts: gpd.GeoDataFrame, matcher: NameMatcher | None, source: str
 ) -> gpd.GeoDataFrame:
     """Give districts the codes their names already have in the bundle.
 
-    Names are matched tolerantly (NFKC, with or without 校区/小学校), so the
-    statistics keyed by code stay attached. New names get new codes. A file
-    that leaves out districts of the bundle is refused, naming them and the
-    file's names that matched none: their statistics would lose their place.
+    ``matcher`` holds the bundle's districts (:func:`known_districts`; None
+    for a bundle without any). Names are matched tolerantly (NFKC, with or
+    without 校区/小学校), so the statistics keyed by code stay attached. New
+    names get new codes. A file that leaves out districts of the bundle is
+    refused, naming them and the file's names that matched none: their
+    statistics would lose their place.
     """
-    matcher = known_districts(bundle)
     if matcher is None:
         return districts
 
@@ -192,7 +194,7 @@ def keep_known_codes(
         ]
         raise _missing_districts_error(source, missing, unmatched)
 
-    used = set(matcher.names) | {c for c in codes if c}
+    used = set(matcher.names)
     free = (f"D{k:02d}" for k in range(1, 1000) if f"D{k:02d}" not in used)
     districts = districts.copy()
     districts["district_code"] = [code or next(free) for code in codes]

@@ -104,6 +104,19 @@ def tooltip_parts(layer: IndicatorLayer, bundle: Bundle) -> dict[str, str]:
     }
 
 
+def average_names(layer: IndicatorLayer, bundle: Bundle) -> dict[str, str]:
+    """The label of each average column: '北区平均', '熊本市平均'.
+
+    On a ward map the home ward's own value stands where the ward average
+    would, so it is labelled with the ward's name alone.
+    """
+    ward, city = bundle.meta["ward_name_ja"], bundle.meta["city_name_ja"]
+    return {
+        "ward_average": str(ward) if layer.level == "ward" else f"{ward}平均",
+        "city_average": f"{city}平均",
+    }
+
+
 def average_lines(
     layer: IndicatorLayer, bundle: Bundle, say_missing: bool = False
 ) -> list[str]:
@@ -113,14 +126,8 @@ def average_lines(
     written as '熊本市平均: 2024年度の値なし'.
     """
     signed = layer.change_from is not None
-    names = {
-        "ward_average": f"{bundle.meta['ward_name_ja']}平均",
-        "city_average": f"{bundle.meta['city_name_ja']}平均",
-    }
-    if layer.level == "ward":
-        names["ward_average"] = str(bundle.meta["ward_name_ja"])
     lines = []
-    for column, name in names.items():
+    for column, name in average_names(layer, bundle).items():
         value = layer.averages.get(column, math.nan)
         if not math.isnan(value):
             lines.append(f"{name}: {format_value(value, layer.info, signed=signed)}")
